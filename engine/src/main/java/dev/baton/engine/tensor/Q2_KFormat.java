@@ -1,0 +1,108 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * ggml Q2_K: super-blocks of 256 values in 84 bytes — 16 bytes of 4-bit scale (low nibble) and min (high nibble)
+ * per group of 16, 64 bytes of 2-bit quants ({@link TwoBitQuants}), f16 d, f16 dmin.
+ * Value = d·scale_j·q − dmin·min_j.
+ */
+public final class Q2_KFormat {
+    static final int QK = 256;
+    static final int BYTES = 84;
+    static final int SCALES = 0;
+    static final int QS = 16;
+    static final int D = 80;
+    static final int DMIN = 82;
+
+    public GgmlType type() {
+        return GgmlType.Q2_K;
+    }
+
+    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q2_K, n);
+        for (int b = 0; b < n / QK; b++) {
+            long blk = srcOff + (long) b * BYTES;
+            float d = BlockBytes.f16(src, blk + D);
+            float dmin = BlockBytes.f16(src, blk + DMIN);
+            int out = dstOff + b * QK;
+            for (int g = 0; g < 16; g++) {
+                int sc = BlockBytes.u8(src, blk + SCALES + g);
+                float dl = d * (sc & 0xF);
+                float ml = dmin * (sc >> 4);
+                for (int i = 0; i < 16; i++) {
+                    int e = 16 * g + i;
+                    dst[out + e] = dl * TwoBitQuants.get(src, blk + QS, e) - ml;
+                }
+            }
+        }
+    }
+
+    /** ggml's quantize_row_q2_K_ref. */
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q2_K, n);
+        byte[] block = new byte[BYTES];
+        byte[] levels = new byte[QK];
+        byte[] aux = new byte[16];
+        float[] weights = new float[16];
+        float[] mins = new float[16];
+        float[] scales = new float[16];
+        final float q4scale = 15.f;
+        for (int b = 0; b < n / QK; b++) {
+            int x = srcOff + b * QK;
+            float maxScale = 0;
+            float maxMin = 0;
+            for (int g = 0; g < 16; g++) {
+                for (int l = 0; l < 16; l++) {
+                    weights[l] = Math.abs(src[x + 16 * g + l]);
+                }
+                scales[g] = ScaleSearch.asymmetric(16, 3, src, x + 16 * g, weights, levels, 16 * g, mins, g, aux,
+                        -0.5f, 0.1f, 15, true);
+                if (scales[g] > maxScale) {
+                    maxScale = scales[g];
+                }
+                if (mins[g] > maxMin) {
+                    maxMin = mins[g];
+                }
+            }
+            if (maxScale > 0) {
+                float iscale = q4scale / maxScale;
+                for (int g = 0; g < 16; g++) {
+                    block[SCALES + g] = (byte) ScaleSearch.nearestInt(iscale * scales[g]);
+                }
+                BlockBytes.putF16(block, D, maxScale / q4scale);
+            } else {
+                for (int g = 0; g < 16; g++) {
+                    block[SCALES + g] = 0;
+                }
+                BlockBytes.putF16(block, D, 0.f);
+            }
+            if (maxMin > 0) {
+                float iscale = q4scale / maxMin;
+                for (int g = 0; g < 16; g++) {
+                    block[SCALES + g] |= (byte) (ScaleSearch.nearestInt(iscale * mins[g]) << 4);
+                }
+                BlockBytes.putF16(block, DMIN, maxMin / q4scale);
+            } else {
+                BlockBytes.putF16(block, DMIN, 0.f);
+            }
+            float d = BlockBytes.f16(block, D);
+            float dmin = BlockBytes.f16(block, DMIN);
+            for (int g = 0; g < 16; g++) {
+                int sc = block[SCALES + g] & 0xFF;
+                float dg = d * (sc & 0xF);
+                if (dg == 0) {
+                    continue;
+                }
+                float mg = dmin * (sc >> 4);
+                for (int i = 0; i < 16; i++) {
+                    int l = ScaleSearch.nearestInt((src[x + 16 * g + i] + mg) / dg);
+                    levels[16 * g + i] = (byte) ScaleSearch.clamp(l, 0, 3);
+                }
+            }
+            TwoBitQuants.pack(levels, block, QS);
+            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * ggml Q4_K: super-blocks of 256 values in 144 bytes — f16 d, f16 dmin, 12 bytes of packed 6-bit scales and mins
+ * (one pair per group of 32), then 128 bytes of 4-bit quants. Value = d·scale_j·q − dmin·min_j. Byte {@code 32c+l}
+ * holds value {@code 64c+l} in its low nibble and {@code 64c+32+l} in its high nibble.
+ */
+public final class Q4_KFormat {
+    static final int QK = 256;
+    static final int BYTES = 144;
+    static final int SCALES = 4;
+    static final int QS = 16;
+
+    public GgmlType type() {
+        return GgmlType.Q4_K;
+    }
+
+    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q4_K, n);
+        for (int b = 0; b < n / QK; b++) {
+            long blk = srcOff + (long) b * BYTES;
+            float d = BlockBytes.f16(src, blk);
+            float dmin = BlockBytes.f16(src, blk + 2);
+            int out = dstOff + b * QK;
+            for (int c = 0; c < 4; c++) {
+                float d1 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c);
+                float m1 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c);
+                float d2 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c + 1);
+                float m2 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c + 1);
+                for (int l = 0; l < 32; l++) {
+                    int q = BlockBytes.u8(src, blk + QS + 32 * c + l);
+                    dst[out + 64 * c + l] = d1 * (q & 0xF) - m1;
+                    dst[out + 64 * c + 32 + l] = d2 * (q >> 4) - m2;
+                }
+            }
+        }
+    }
+
+    /** ggml's quantize_row_q4_K_ref (the path llama-quantize takes without an importance matrix). */
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q4_K, n);
+        byte[] block = new byte[BYTES];
+        byte[] levels = new byte[QK];
+        PackedScaleMins.Scratch scratch = new PackedScaleMins.Scratch();
+        for (int b = 0; b < n / QK; b++) {
+            PackedScaleMins.fit(src, srcOff + b * QK, 15, -1.f, 0.1f, 20, block, levels, scratch);
+            for (int c = 0; c < 4; c++) {
+                for (int l = 0; l < 32; l++) {
+                    block[QS + 32 * c + l] = (byte) (levels[64 * c + l] | (levels[64 * c + 32 + l] << 4));
+                }
+            }
+            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
+        }
+    }
+}
