@@ -27,7 +27,7 @@ class BatchAndThreadInvarianceTest {
             }
             for (int threads = 1; threads <= 3; threads++) {
                 try (ComputePool pool = new ComputePool(threads)) {
-                    for (int batch : new int[] {1, 3, 8, 33, 70}) {
+                    for (int batch : new int[] {1, 3, 8, 37}) {
                         for (int position : new int[] {0, batch / 2, batch - 1}) {
                             float[] x = TestWeights.gaussian(rnd, batch * cols, 1f);
                             System.arraycopy(mine, 0, x, position * cols, cols);
