@@ -55,7 +55,7 @@ public final class GgufFile implements AutoCloseable {
         long metadataCount = in.count("header.metadata_kv_count", MIN_METADATA_ENTRY_BYTES);
         this.metadata = readMetadata(in, metadataCount);
         this.alignment = readAlignment(metadata);
-        long[] offsetFieldPositions = new long[(int) tensorCount];
+        List<Long> offsetFieldPositions = new ArrayList<>();
         this.tensors = readTensorInfos(in, tensorCount, alignment, offsetFieldPositions);
         this.dataOffset = alignUp(in.position(), alignment);
         checkDataRanges(tensors, offsetFieldPositions, dataOffset, segment.byteSize());
@@ -160,7 +160,8 @@ public final class GgufFile implements AutoCloseable {
             long keyAt = in.position();
             String key = in.string("metadata[" + i + "].key");
             if (entries.containsKey(key)) {
-                throw new GgufFormatException(keyAt, "metadata[" + i + "].key", "duplicate key '" + key + "'");
+                throw new GgufFormatException(keyAt, "metadata[" + i + "].key", "duplicate key "
+                        + GgufFormatException.quote(key));
             }
             String field = GgufMetadata.field(key);
             GgufValueType type = valueType(in, field + " type");
@@ -269,13 +270,13 @@ public final class GgufFile implements AutoCloseable {
 
     /** Reads the tensor table; records where each info's offset field sits, for error messages about its range. */
     private static List<GgufTensorInfo> readTensorInfos(GgufCursor in, long count, int alignment,
-            long[] offsetFieldPositions) {
+            List<Long> offsetFieldPositions) {
         List<GgufTensorInfo> infos = new ArrayList<>((int) Math.min(count, 4096));
         Map<String, Long> seen = new HashMap<>();
         for (long i = 0; i < count; i++) {
             long nameAt = in.position();
             String name = in.string("tensor_infos[" + i + "].name");
-            String field = "tensor '" + name + "'";
+            String field = tensorField(name);
             if (seen.putIfAbsent(name, nameAt) != null) {
                 throw new GgufFormatException(nameAt, field + " name", "duplicate tensor name (first at offset "
                         + seen.get(name) + ")");
@@ -316,23 +317,27 @@ public final class GgufFile implements AutoCloseable {
                         + Long.toUnsignedString(offset) + " is not a non-negative multiple of the alignment " + alignment);
             }
             infos.add(new GgufTensorInfo(name, type, shape, offset));
-            offsetFieldPositions[(int) i] = offsetAt;
+            offsetFieldPositions.add(offsetAt);
         }
         return Collections.unmodifiableList(infos);
     }
 
-    private static void checkDataRanges(List<GgufTensorInfo> tensors, long[] offsetFieldPositions, long dataOffset,
+    private static void checkDataRanges(List<GgufTensorInfo> tensors, List<Long> offsetFieldPositions, long dataOffset,
             long fileSize) {
         long dataBytes = Math.max(0, fileSize - dataOffset);
         for (int i = 0; i < tensors.size(); i++) {
             GgufTensorInfo t = tensors.get(i);
             long size = t.byteSize();
             if (t.offset() > dataBytes || size > dataBytes - t.offset()) {
-                throw new GgufFormatException(offsetFieldPositions[i], "tensor '" + t.name() + "' offset",
+                throw new GgufFormatException(offsetFieldPositions.get(i), tensorField(t.name()) + " offset",
                         "data [" + t.offset() + ", +" + size + ") lies outside the " + dataBytes
                                 + "-byte data section starting at " + dataOffset);
             }
         }
+    }
+
+    private static String tensorField(String name) {
+        return "tensor " + GgufFormatException.quote(name);
     }
 
     private static long multiplyOrFail(long a, long b, long at, String field) {

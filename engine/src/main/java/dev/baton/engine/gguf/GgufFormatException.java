@@ -28,6 +28,27 @@ public final class GgufFormatException extends RuntimeException {
         return field;
     }
 
+    /**
+     * A name from the file, quoted for a message: shortened and with control characters escaped, since a hostile
+     * file can make a key megabytes long or fill it with terminal escapes.
+     */
+    static String quote(String name) {
+        int max = 80;
+        StringBuilder sb = new StringBuilder("'");
+        for (int i = 0; i < name.length() && i < max; i++) {
+            char c = name.charAt(i);
+            if (c < 0x20 || c == 0x7f) {
+                sb.append(String.format("\\x%02x", (int) c));
+            } else {
+                sb.append(c);
+            }
+        }
+        if (name.length() > max) {
+            sb.append("...(").append(name.length()).append(" chars)");
+        }
+        return sb.append('\'').toString();
+    }
+
     private static String describe(long offset, String field, String problem) {
         String where = offset >= 0 ? "GGUF offset " + offset + ", " : "GGUF ";
         return where + field + ": " + problem;

@@ -202,6 +202,6 @@ public final class GgufMetadata {
     }
 
     static String field(String key) {
-        return "metadata '" + key + "'";
+        return "metadata " + GgufFormatException.quote(key);
     }
 }
