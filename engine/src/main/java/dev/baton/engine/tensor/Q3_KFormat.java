@@ -2,6 +2,9 @@ package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
 
 /**
  * ggml Q3_K: super-blocks of 256 values in 110 bytes — 32 bytes of high bits (value e: bit e/32 of byte e%32),
@@ -9,7 +12,7 @@ import java.lang.foreign.ValueLayout;
  * Value = d·(scale_j − 32)·(low − (high bit set ? 0 : 4)). Scale j: its low nibble is the low (j &lt; 8) or high
  * (j ≥ 8) nibble of byte j%8; its top two bits are bits 2·(j/4) of byte 8 + j%4.
  */
-public final class Q3_KFormat {
+final class Q3_KFormat extends SuperBlockFormat {
     static final int QK = 256;
     static final int BYTES = 110;
     static final int HMASK = 0;
@@ -17,6 +20,7 @@ public final class Q3_KFormat {
     static final int SCALES = 96;
     static final int D = 108;
 
+    @Override
     public GgmlType type() {
         return GgmlType.Q3_K;
     }
@@ -35,6 +39,7 @@ public final class Q3_KFormat {
         return TwoBitQuants.get(s, blk + QS, e) - (high != 0 ? 0 : 4);
     }
 
+    @Override
     public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
         BlockBytes.checkBlocks(GgmlType.Q3_K, n);
         for (int b = 0; b < n / QK; b++) {
@@ -52,6 +57,7 @@ public final class Q3_KFormat {
     }
 
     /** ggml's quantize_row_q3_K_ref. */
+    @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {
         BlockBytes.checkBlocks(GgmlType.Q3_K, n);
         byte[] block = new byte[BYTES];
@@ -104,5 +110,94 @@ public final class Q3_KFormat {
             TwoBitQuants.pack(levels, block, QS);
             MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
         }
+    }
+
+    @Override
+    boolean hasMins() {
+        return false;
+    }
+
+    @Override
+    float blockScale(MemorySegment w, long blk) {
+        return BlockBytes.f16(w, blk + D);
+    }
+
+    /** Half h's eight 6-bit scales, uncentred (0..63), byte j holding the scale of group 8h+j. */
+    private static long scalesOfHalf(MemorySegment w, long blk, int h) {
+        int w0 = BlockBytes.u32(w, blk + SCALES);
+        int w1 = BlockBytes.u32(w, blk + SCALES + 4);
+        int top = BlockBytes.u32(w, blk + SCALES + 8);
+        int a;
+        int b;
+        if (h == 0) {
+            a = (w0 & 0x0F0F0F0F) | ((top & 0x03030303) << 4);
+            b = (w1 & 0x0F0F0F0F) | (((top >>> 2) & 0x03030303) << 4);
+        } else {
+            a = ((w0 >>> 4) & 0x0F0F0F0F) | (((top >>> 4) & 0x03030303) << 4);
+            b = ((w1 >>> 4) & 0x0F0F0F0F) | (((top >>> 6) & 0x03030303) << 4);
+        }
+        return (a & 0xFFFFFFFFL) | ((long) b << 32);
+    }
+
+    private static float scale(long scales, int j) {
+        return ((int) (scales >>> (8 * j)) & 0xFF) - 32;
+    }
+
+    /**
+     * Per half, per L columns and per shift j: 2-bit low quants from {@code qs}, the third bit from {@code hmask}
+     * bit 4h+j; each L-value vector lies in one group of 16 and is scaled on its own.
+     */
+    @Override
+    int dot(MemorySegment w, long blk, float[] a, int aOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int h = 0; h < 2; h++) {
+            long scales = scalesOfHalf(w, blk, h);
+            for (int k = 0; k < 32; k += L) {
+                ByteVector q = bytes(w, blk + QS + 32 * h + k);
+                ByteVector hm = bytes(w, blk + HMASK + k);
+                int g = k / 16;
+                for (int j = 0; j < 4; j++) {
+                    FloatVector v = floats(value(q, hm, h, j));
+                    acc = addScaled(acc, v.mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * j + k)),
+                            scale(scales, 2 * j + g));
+                }
+            }
+        }
+        return exactSum(acc);
+    }
+
+    @Override
+    void decode(MemorySegment w, long blk, float[] scaled, int off) {
+        for (int h = 0; h < 2; h++) {
+            long scales = scalesOfHalf(w, blk, h);
+            for (int k = 0; k < 32; k += L) {
+                ByteVector q = bytes(w, blk + QS + 32 * h + k);
+                ByteVector hm = bytes(w, blk + HMASK + k);
+                int g = k / 16;
+                for (int j = 0; j < 4; j++) {
+                    floats(value(q, hm, h, j)).mul(scale(scales, 2 * j + g)).intoArray(scaled, off + 128 * h + 32 * j + k);
+                }
+            }
+        }
+    }
+
+    /** The centred 3-bit values (−4..3) at shift j of half h. */
+    private static ByteVector value(ByteVector q, ByteVector hm, int h, int j) {
+        ByteVector low = j == 0 ? q : q.lanewise(VectorOperators.LSHR, 2 * j);
+        return low.and((byte) 3).or(moveBit(hm, 4 * h + j, 2)).sub((byte) 4);
+    }
+
+    @Override
+    int dotReference(MemorySegment w, long blk, float[] a, int aOff) {
+        int total = 0;
+        for (int g = 0; g < GROUPS; g++) {
+            int sum = 0;
+            for (int i = 0; i < 16; i++) {
+                int e = 16 * g + i;
+                sum += value(w, blk, e) * (int) a[aOff + e];
+            }
+            total += scale(w, blk, g) * sum;
+        }
+        return total;
     }
 }

@@ -60,14 +60,8 @@ public final class Q5_0Format {
                 qh |= ((q0 & 0x10) >>> 4) << j;
                 qh |= ((q1 & 0x10) >>> 4) << (j + 16);
             }
-            putWord(block, QH, qh);
+            BlockBytes.putU32(block, QH, qh);
             MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
-        }
-    }
-
-    static void putWord(byte[] block, int off, int word) {
-        for (int i = 0; i < 4; i++) {
-            block[off + i] = (byte) (word >>> (8 * i));
         }
     }
 }

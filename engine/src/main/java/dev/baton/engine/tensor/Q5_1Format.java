@@ -64,7 +64,7 @@ public final class Q5_1Format {
                 qh |= ((q0 & 0x10) >>> 4) << j;
                 qh |= ((q1 & 0x10) >>> 4) << (j + 16);
             }
-            Q5_0Format.putWord(block, QH, qh);
+            BlockBytes.putU32(block, QH, qh);
             MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
         }
     }

@@ -13,28 +13,17 @@ import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
-import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Every tensor of every file in ../shared/models/kquant dequantizes to exactly llama.cpp's float32 data: same
- * sha256 over the little-endian floats (golden/kquant-dequant.json). Bit-exact, not within an ulp: our decoders
- * use ggml's float operation order and Java never contracts to FMA.
+ * Every tensor of every file in ../shared/models/kquant (F32, F16, BF16, Q8_0, Q4_0, Q4_K, Q5_K, Q6_K, mixed
+ * within a file) dequantizes to exactly llama.cpp's float32 data: same sha256 over the little-endian floats
+ * (golden/kquant-dequant.json). Bit-exact, not within an ulp: our decoders use ggml's float operation order and Java
+ * never contracts to FMA.
  */
 class DequantizeMatchesLlamaCppTest {
-    private static final Map<GgmlType, Dequantizer> DECODERS = Map.of(
-            GgmlType.Q2_K, new Q2_KFormat()::dequantize,
-            GgmlType.Q3_K, new Q3_KFormat()::dequantize,
-            GgmlType.Q4_K, new Q4_KFormat()::dequantize,
-            GgmlType.Q5_K, new Q5_KFormat()::dequantize,
-            GgmlType.Q6_K, new Q6_KFormat()::dequantize);
-
-    interface Dequantizer {
-        void dequantize(java.lang.foreign.MemorySegment src, long srcOff, float[] dst, int dstOff, int n);
-    }
-
     static Stream<String> files() throws Exception {
         List<String> names = new ArrayList<>();
         golden().get("files").fieldNames().forEachRemaining(names::add);
@@ -53,12 +42,8 @@ class DequantizeMatchesLlamaCppTest {
             for (GgufTensorInfo info : gguf.tensors()) {
                 JsonNode want = expected.get(info.name());
                 assertEquals(want.get("type").asText(), info.type().name(), info.name());
-                Dequantizer decoder = DECODERS.get(info.type());
-                if (decoder == null) {
-                    continue;
-                }
                 float[] values = new float[Math.toIntExact(info.elementCount())];
-                decoder.dequantize(gguf.tensorData(info), 0, values, 0, values.length);
+                WeightFormats.of(info.type()).dequantize(gguf.tensorData(info), 0, values, 0, values.length);
                 assertEquals(want.get("first8").get(0).asDouble(), values[0], 0.0, info.name());
                 assertEquals(want.get("sha256_f32").asText(), sha256(values), file + " " + info.name());
             }

@@ -23,47 +23,12 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Our quantizers turn kq-small-F32's tensors into exactly the bytes llama.cpp's quantizer writes, and those bytes
- * dequantize to exactly llama.cpp's floats. Expected hashes: llama-quantize-reference.json (test resource; its
- * note says how it was made).
+ * For every quantized type llama.cpp puts into q2_k … q6_k, q4_1, q5_0, q5_1 files (K-quant mixes included), our
+ * quantizers turn kq-small-F32's tensors into exactly the bytes llama.cpp's quantizer writes, and those bytes
+ * dequantize to exactly llama.cpp's floats. Expected hashes: llama-quantize-reference.json (test resource; its note
+ * says how it was made).
  */
 class LlamaQuantizeReferenceTest {
-    interface Codec {
-        void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n);
-
-        void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n);
-    }
-
-    private static final Map<GgmlType, Codec> CODECS = Map.of(
-            GgmlType.Q2_K, codec(new Q2_KFormat()::quantize, new Q2_KFormat()::dequantize),
-            GgmlType.Q3_K, codec(new Q3_KFormat()::quantize, new Q3_KFormat()::dequantize),
-            GgmlType.Q4_K, codec(new Q4_KFormat()::quantize, new Q4_KFormat()::dequantize),
-            GgmlType.Q5_K, codec(new Q5_KFormat()::quantize, new Q5_KFormat()::dequantize),
-            GgmlType.Q6_K, codec(new Q6_KFormat()::quantize, new Q6_KFormat()::dequantize),
-            GgmlType.Q4_1, codec(new Q4_1Format()::quantize, new Q4_1Format()::dequantize),
-            GgmlType.Q5_0, codec(new Q5_0Format()::quantize, new Q5_0Format()::dequantize),
-            GgmlType.Q5_1, codec(new Q5_1Format()::quantize, new Q5_1Format()::dequantize));
-
-    interface Q {
-        void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n);
-    }
-
-    interface D {
-        void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n);
-    }
-
-    static Codec codec(Q q, D d) {
-        return new Codec() {
-            public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {
-                q.quantize(src, srcOff, dst, dstOff, n);
-            }
-
-            public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-                d.dequantize(src, srcOff, dst, dstOff, n);
-            }
-        };
-    }
-
     static JsonNode reference() throws Exception {
         try (InputStream in = LlamaQuantizeReferenceTest.class.getResourceAsStream("llama-quantize-reference.json")) {
             return new ObjectMapper().readTree(in);
@@ -90,10 +55,10 @@ class LlamaQuantizeReferenceTest {
             for (Iterator<Map.Entry<String, JsonNode>> it = tensors.fields(); it.hasNext(); ) {
                 Map.Entry<String, JsonNode> entry = it.next();
                 GgmlType type = GgmlType.valueOf(entry.getValue().get("type").asText());
-                Codec codec = CODECS.get(type);
-                if (codec == null) {
+                if (!type.isQuantized() || !WeightFormats.isSupported(type)) {
                     continue;
                 }
+                WeightFormat codec = WeightFormats.of(type);
                 GgufTensorInfo f32 = source.tensor(entry.getKey()).orElseThrow();
                 float[] values = source.tensorData(f32)
                         .toArray(ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN));
