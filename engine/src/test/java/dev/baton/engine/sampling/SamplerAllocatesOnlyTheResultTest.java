@@ -30,15 +30,17 @@ class SamplerAllocatesOnlyTheResultTest {
                 new SamplingParams(1f, 0, 1f, 0.1f, 1f, 0f, 0f, 64, 1L, 0),
         };
         for (SamplingParams p : configurations) {
-            for (int i = 0; i < 300; i++) {
-                sampler.sample(logits, 0, p, i, history);
+            // until the JIT has compiled the vector passes, the interpreter boxes vectors; measure the steady state,
+            // giving a loaded machine up to 30 rounds to get there
+            long perCall = Long.MAX_VALUE;
+            for (int round = 0; round < 30 && perCall >= 256; round++) {
+                int calls = 200;
+                long before = threads.getCurrentThreadAllocatedBytes();
+                for (int i = 0; i < calls; i++) {
+                    sampler.sample(logits, 0, p, i, history);
+                }
+                perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
             }
-            int calls = 200;
-            long before = threads.getCurrentThreadAllocatedBytes();
-            for (int i = 0; i < calls; i++) {
-                sampler.sample(logits, 0, p, i, history);
-            }
-            long perCall = (threads.getCurrentThreadAllocatedBytes() - before) / calls;
             // the result record is ~32 bytes; a vocabulary-sized buffer would be >= 128 KB
             assertTrue(perCall < 256, perCall + " bytes per call with " + p);
         }

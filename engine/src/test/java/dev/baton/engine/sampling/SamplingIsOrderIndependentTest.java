@@ -11,8 +11,8 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class SamplingIsOrderIndependentTest {
-    private static final int VOCAB = 2000;
-    private static final int TOKENS = 200;
+    private static final int VOCAB = 1000;
+    private static final int TOKENS = 120;
 
     /** Two requests with their own logits per step, parameters and histories. */
     private final float[][] logitsA = steps(1);
