@@ -32,6 +32,11 @@ public final class GgufFile implements AutoCloseable {
     /** Nested metadata arrays deeper than this are refused, so a hostile file cannot exhaust the stack. */
     private static final int MAX_ARRAY_DEPTH = 16;
     private static final int MAX_DIMENSIONS = 4;
+    /**
+     * Metadata and tensor infos beyond this are refused. Real headers are tens of MB at most (a 256K-token vocabulary);
+     * the limit bounds the heap a hostile header can claim, since decoded strings take up to 3x their bytes.
+     */
+    static final long MAX_HEADER_BYTES = 256L << 20;
     /** Smallest possible tensor info: name length, n_dims, one dimension, type, offset. */
     private static final int MIN_TENSOR_INFO_BYTES = 8 + 4 + 8 + 4 + 8;
     /** Smallest possible metadata entry: key length, value type, a one-byte value. */
@@ -49,7 +54,7 @@ public final class GgufFile implements AutoCloseable {
     private GgufFile(MemorySegment segment, Arena arena) {
         this.segment = segment;
         this.arena = arena;
-        GgufCursor in = new GgufCursor(segment);
+        GgufCursor in = new GgufCursor(segment, MAX_HEADER_BYTES);
         this.version = readHeader(in);
         long tensorCount = in.count("header.tensor_count", MIN_TENSOR_INFO_BYTES);
         long metadataCount = in.count("header.metadata_kv_count", MIN_METADATA_ENTRY_BYTES);
