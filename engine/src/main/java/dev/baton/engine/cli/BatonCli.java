@@ -20,6 +20,8 @@ public final class BatonCli {
     /** Every subcommand, in the order {@code help} lists them. */
     static final List<CliCommand> COMMANDS = List.of(
             new InspectCommand(),
+            new QuantizeCommand(),
+            new SynthCommand(),
             new TokenizeCommand());
 
     private BatonCli() {
