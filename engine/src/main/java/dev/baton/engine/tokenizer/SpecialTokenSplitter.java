@@ -5,7 +5,6 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 
 /**
  * Cuts text into plain-text fragments and whole special tokens before the model's tokenizer sees it, with llama.cpp's
@@ -18,10 +17,49 @@ import java.util.TreeMap;
  * llama.cpp's order. Both steps are linear in the text for a given vocabulary.
  */
 final class SpecialTokenSplitter {
-    /** A fragment: text {@code [from, to)} of the input when {@code token} is {@link Vocabulary#NONE}, else a token. */
-    record Fragment(int from, int to, int token) {
-        boolean isText() {
-            return token == Vocabulary.NONE;
+    /**
+     * The pieces of a text in order: plain text {@code [from(i), to(i))} where {@code token(i)} is
+     * {@link Vocabulary#NONE}, else a special token. Whitespace a token strips is in no piece.
+     */
+    static final class Fragments {
+        private final IntList bounds;
+        private final IntList tokens;
+
+        Fragments(int capacity) {
+            bounds = new IntList(capacity * 2);
+            tokens = new IntList(capacity);
+        }
+
+        static Fragments wholeText(String text) {
+            Fragments f = new Fragments(1);
+            f.add(0, text.length(), Vocabulary.NONE);
+            return f;
+        }
+
+        void add(int from, int to, int token) {
+            bounds.add(from);
+            bounds.add(to);
+            tokens.add(token);
+        }
+
+        int size() {
+            return tokens.size();
+        }
+
+        int from(int i) {
+            return bounds.get(2 * i);
+        }
+
+        int to(int i) {
+            return bounds.get(2 * i + 1);
+        }
+
+        int token(int i) {
+            return tokens.get(i);
+        }
+
+        boolean isText(int i) {
+            return tokens.get(i) == Vocabulary.NONE;
         }
     }
 
@@ -37,9 +75,9 @@ final class SpecialTokenSplitter {
         this.withSpecial = new Matcher(texts, candidates, lstrip, rstrip);
     }
 
-    List<Fragment> split(String text, boolean parseSpecial) {
+    Fragments split(String text, boolean parseSpecial) {
         if (text.isEmpty()) {
-            return List.of();
+            return new Fragments(0);
         }
         return (parseSpecial ? withSpecial : always).split(text);
     }
@@ -79,62 +117,65 @@ final class SpecialTokenSplitter {
             return n;
         }
 
-        List<Fragment> split(String text) {
+        Fragments split(String text) {
             boolean[] occurs = occurringRanks(text);
-            if (occurs == null) {
-                return List.of(new Fragment(0, text.length(), Vocabulary.NONE));
-            }
-            TreeMap<Integer, Fragment> fragments = new TreeMap<>();
-            fragments.put(0, new Fragment(0, text.length(), Vocabulary.NONE));
-            for (int rank = 0; rank < tokens.length; rank++) {
-                if (occurs[rank]) {
-                    cutOut(text, tokens[rank], fragments);
+            Fragments fragments = Fragments.wholeText(text);
+            if (occurs != null) {
+                for (int rank = 0; rank < tokens.length; rank++) {
+                    if (occurs[rank]) {
+                        fragments = cutOut(text, tokens[rank], fragments);
+                    }
                 }
             }
-            return new ArrayList<>(fragments.values());
+            return fragments;
         }
 
-        /** Replaces each occurrence of {@code token} that lies in plain text, left to right, by the token. */
-        private void cutOut(String text, int token, TreeMap<Integer, Fragment> fragments) {
+        /**
+         * Replaces each occurrence of {@code token} that lies in plain text by the token, left to right within each
+         * piece of text as llama.cpp does. The searches move forward only, so this is linear in the text.
+         */
+        private Fragments cutOut(String text, int token, Fragments in) {
             String t = texts[token];
-            int pos = text.indexOf(t);
-            while (pos >= 0) {
-                Map.Entry<Integer, Fragment> host = fragments.floorEntry(pos);
-                if (host == null || pos >= host.getValue().to()) {
-                    // in whitespace a strip removed: go on from the next fragment
-                    Integer next = fragments.higherKey(pos);
-                    pos = next == null ? -1 : text.indexOf(t, next);
+            Fragments out = new Fragments(in.size() + 16);
+            int next = text.indexOf(t);
+            for (int i = 0; i < in.size(); i++) {
+                if (!in.isText(i)) {
+                    out.add(in.from(i), in.to(i), in.token(i));
                     continue;
                 }
-                Fragment f = host.getValue();
-                if (!f.isText() || pos + t.length() > f.to()) {
-                    // inside a token, or running past this text (as would every later start in it)
-                    pos = text.indexOf(t, f.to());
-                    continue;
-                }
-                fragments.remove(f.from());
-                int leftEnd = pos;
-                if (lstrip[token]) {
-                    while (leftEnd > f.from() && isAsciiSpace(text.charAt(leftEnd - 1))) {
-                        leftEnd--;
+                int start = in.from(i);
+                int end = in.to(i);
+                while (next >= 0) {
+                    if (next < start) {
+                        next = text.indexOf(t, start);
+                        continue;
                     }
-                }
-                if (leftEnd > f.from()) {
-                    fragments.put(f.from(), new Fragment(f.from(), leftEnd, Vocabulary.NONE));
-                }
-                int end = pos + t.length();
-                fragments.put(pos, new Fragment(pos, end, token));
-                int rightStart = end;
-                if (rstrip[token]) {
-                    while (rightStart < f.to() && isAsciiSpace(text.charAt(rightStart))) {
-                        rightStart++;
+                    if (next + t.length() > end) {
+                        break; // beyond this piece, or running past its end as every later start in it would
                     }
+                    int leftEnd = next;
+                    if (lstrip[token]) {
+                        while (leftEnd > start && isAsciiSpace(text.charAt(leftEnd - 1))) {
+                            leftEnd--;
+                        }
+                    }
+                    if (leftEnd > start) {
+                        out.add(start, leftEnd, Vocabulary.NONE);
+                    }
+                    out.add(next, next + t.length(), token);
+                    start = next + t.length();
+                    if (rstrip[token]) {
+                        while (start < end && isAsciiSpace(text.charAt(start))) {
+                            start++;
+                        }
+                    }
+                    next = text.indexOf(t, start);
                 }
-                if (rightStart < f.to()) {
-                    fragments.put(rightStart, new Fragment(rightStart, f.to(), Vocabulary.NONE));
+                if (start < end) {
+                    out.add(start, end, Vocabulary.NONE);
                 }
-                pos = text.indexOf(t, rightStart);
             }
+            return out;
         }
 
         /**
