@@ -23,7 +23,8 @@ public final class BatonCli {
             new BenchCommand(),
             new InspectCommand(),
             new QuantizeCommand(),
-            new SynthCommand());
+            new SynthCommand(),
+            new TokenizeCommand());
 
     private BatonCli() {
     }
