@@ -19,7 +19,9 @@ import java.util.Optional;
 public final class BatonCli {
     /** Every subcommand, in the order {@code help} lists them. */
     static final List<CliCommand> COMMANDS = List.of(
-            new InspectCommand());
+            new InspectCommand(),
+            new QuantizeCommand(),
+            new SynthCommand());
 
     private BatonCli() {
     }

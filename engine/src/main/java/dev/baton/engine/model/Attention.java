@@ -1,0 +1,174 @@
+package dev.baton.engine.model;
+
+import dev.baton.engine.tensor.ComputePool;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+import java.util.Arrays;
+
+/**
+ * Causal grouped-query attention for one layer of a step.
+ *
+ * <p>The products follow the rule {@code WeightMatrix} follows for weights (../shared/docs/numerics.md): the other
+ * operand is first rounded to the cache's storage format. With an F16 cache, each query is rounded to F16 before
+ * its dot products with the keys, and the softmax weights are rounded to F16 before they weigh the values; the sums
+ * themselves are F32. This is what llama.cpp computes with its default F16 cache, and it decides near-ties: on
+ * TinyStories-656K-q8_0 an all-F32 attention over the F16 cache picks another token at 2 of 120 greedy steps. With an
+ * F32 cache everything is F32.
+ *
+ * <p>Work is split over (segment, key/value head) pairs: each pair converts that head's cached keys and values of the
+ * sequence to F32 once, then serves every query head of its group and every row of the segment. Row {@code i} of a
+ * segment starting at position {@code p} attends to positions {@code [0, p + i]}, all read back from the cache, so a
+ * prefill chunk sees exactly what token-by-token decoding would. Each output value is computed by one task in a fixed
+ * order: the result does not depend on the batch, the chunking or the thread count.
+ */
+final class Attention implements ComputePool.RangeTask {
+    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+
+    private final ComputePool pool;
+    private final KvCache cache;
+    private final int kvHeads;
+    private final int headDim;
+    private final int groupSize;
+    private final int qDim;
+    private final float scale;
+    private final float[][] keys;
+    private final float[][] values;
+    private final float[][] scores;
+    private final PartnerRounding rounding;
+
+    // the call in progress, read by the pool's threads
+    private StepBatch batch;
+    private int[] segmentSlots;
+    private int layer;
+    private float[] q;
+    private float[] out;
+    private int items;
+
+    Attention(LlamaConfig config, KvCache cache, ComputePool pool) {
+        this.pool = pool;
+        this.cache = cache;
+        this.kvHeads = config.kvHeads();
+        this.headDim = config.headDim();
+        this.groupSize = config.groupSize();
+        this.qDim = config.qDim();
+        this.scale = (float) (1.0 / Math.sqrt(headDim));
+        int context = cache.maxContext();
+        int chunks = pool.threads();
+        this.keys = new float[chunks][context * headDim];
+        this.values = new float[chunks][context * headDim];
+        this.scores = new float[chunks][context];
+        this.rounding = new PartnerRounding(cache.type(), chunks, Math.max(context, headDim));
+    }
+
+    /**
+     * Computes the attention output of every row of the step ({@code qDim} floats per row, into {@code out}) from
+     * its rotated queries {@code q}, for layer {@code layer} of the range. The step's keys and values must already be
+     * in the cache.
+     */
+    void compute(StepBatch batch, int[] segmentSlots, int layer, float[] q, float[] out) {
+        this.batch = batch;
+        this.segmentSlots = segmentSlots;
+        this.layer = layer;
+        this.q = q;
+        this.out = out;
+        this.items = batch.segments() * kvHeads;
+        pool.parallelFor(keys.length, this);
+        this.batch = null;
+        this.q = null;
+        this.out = null;
+    }
+
+    /** Runs scratch chunks {@code [from, to)}; chunk {@code c} owns scratch {@code c} and a fixed share of items. */
+    @Override
+    public void run(int from, int to) {
+        int chunks = keys.length;
+        for (int c = from; c < to; c++) {
+            int end = (int) ((long) items * (c + 1) / chunks);
+            for (int item = (int) ((long) items * c / chunks); item < end; item++) {
+                attend(item / kvHeads, item % kvHeads, c);
+            }
+        }
+    }
+
+    private void attend(int segment, int kvHead, int chunk) {
+        float[] k = keys[chunk];
+        float[] v = values[chunk];
+        float[] att = scores[chunk];
+        int start = batch.startPosition(segment);
+        int count = batch.tokenCount(segment);
+        cache.load(segmentSlots[segment], layer, kvHead, start + count, k, v);
+        for (int i = 0; i < count; i++) {
+            int row = batch.firstRow(segment) + i;
+            int visible = start + i + 1;
+            for (int h = kvHead * groupSize; h < (kvHead + 1) * groupSize; h++) {
+                int qOffset = row * qDim + h * headDim;
+                rounding.round(chunk, q, qOffset, headDim);
+                for (int t = 0; t < visible; t++) {
+                    att[t] = dot(q, qOffset, k, t * headDim, headDim) * scale;
+                }
+                softmax(att, visible);
+                rounding.round(chunk, att, 0, visible);
+                Arrays.fill(out, qOffset, qOffset + headDim, 0f);
+                for (int t = 0; t < visible; t++) {
+                    accumulate(out, qOffset, att[t], v, t * headDim, headDim);
+                }
+            }
+        }
+    }
+
+    /** Σ a[i]·b[i]: 16-lane partial sums, then a fixed-order lane reduction, then the scalar tail. */
+    static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        int i = 0;
+        float sum = 0f;
+        int bound = SPECIES.loopBound(n);
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (; i < bound; i += SPECIES.length()) {
+                acc = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc);
+            }
+            sum = acc.reduceLanes(VectorOperators.ADD);
+        }
+        for (; i < n; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
+    }
+
+    /** {@code y += a · x} over {@code n} values. */
+    private static void accumulate(float[] y, int yOffset, float a, float[] x, int xOffset, int n) {
+        int i = 0;
+        int bound = SPECIES.loopBound(n);
+        if (bound > 0) {
+            FloatVector va = FloatVector.broadcast(SPECIES, a);
+            for (; i < bound; i += SPECIES.length()) {
+                FloatVector.fromArray(SPECIES, x, xOffset + i)
+                        .fma(va, FloatVector.fromArray(SPECIES, y, yOffset + i))
+                        .intoArray(y, yOffset + i);
+            }
+        }
+        for (; i < n; i++) {
+            y[yOffset + i] = Math.fma(a, x[xOffset + i], y[yOffset + i]);
+        }
+    }
+
+    /** In-place softmax of {@code x[0, n)}; the normalizer is summed in double, as llama.cpp does. */
+    static void softmax(float[] x, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            float e = (float) Math.exp(x[i] - max);
+            x[i] = e;
+            sum += e;
+        }
+        float inverse = (float) (1.0 / sum);
+        for (int i = 0; i < n; i++) {
+            x[i] *= inverse;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * F32 / F16 / BF16 weights. Rows are decoded four at a time into float scratch padded to whole vectors, then a
+ * register-tiled kernel multiplies them with up to four activation rows at once, following {@link LaneOrder}.
+ */
+final class FloatingMatrix extends TiledMatrix {
+    private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
+    private static final int L = KernelSpecies.LANES;
+    static final int ROW_TILE = 4;
+
+    private final FloatingFormat floating;
+    /** Row length in the scratch buffers: cols rounded up to whole vectors, padded with zeros. */
+    private final int stride;
+
+    FloatingMatrix(FloatingFormat format, MemorySegment data, int rows, int cols) {
+        super(format, data, rows, cols);
+        this.floating = format;
+        this.stride = (cols + L - 1) / L * L;
+    }
+
+    @Override
+    void prepareActivations(float[] x, int batch, MatmulJob job, Scratch scratch) {
+        job.activationStride = stride;
+        if (floating.activationsExact() && stride == cols) {
+            job.activations = x;
+            return;
+        }
+        float[] a = scratch.activations(batch * stride);
+        for (int b = 0; b < batch; b++) {
+            floating.roundActivations(x, b * cols, a, b * stride, cols);
+            Arrays.fill(a, b * stride + cols, (b + 1) * stride, 0f);
+        }
+        job.activations = a;
+    }
+
+    @Override
+    int tileCount() {
+        return (rows + ROW_TILE - 1) / ROW_TILE;
+    }
+
+    @Override
+    void runTiles(MatmulJob job, int from, int to, Scratch scratch) {
+        float[] w = scratch.weights(ROW_TILE * stride);
+        for (int t = from; t < to; t++) {
+            int r0 = t * ROW_TILE;
+            int nr = Math.min(ROW_TILE, rows - r0);
+            for (int i = 0; i < nr; i++) {
+                format.dequantize(data, (r0 + i) * rowBytes, w, i * stride, cols);
+                Arrays.fill(w, i * stride + cols, (i + 1) * stride, 0f);
+            }
+            multiplyTile(w, r0, nr, job, scratch.lanes);
+        }
+    }
+
+    private void multiplyTile(float[] w, int r0, int nr, MatmulJob job, float[] lanes) {
+        float[] a = job.activations;
+        float[] out = job.out;
+        int batch = job.batch;
+        if (nr == ROW_TILE) {
+            int b = 0;
+            for (; b + 4 <= batch; b += 4) {
+                dot4x4(w, a, b, out, r0, lanes);
+            }
+            for (; b < batch; b++) {
+                dot4x1(w, a, b, out, r0, lanes);
+            }
+        } else {
+            for (int i = 0; i < nr; i++) {
+                for (int b = 0; b < batch; b++) {
+                    out[b * rows + r0 + i] = dot1x1(w, i * stride, a, b * stride, lanes);
+                }
+            }
+        }
+    }
+
+    private float dot1x1(float[] w, int wOff, float[] a, int aOff, float[] lanes) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int c = 0; c < stride; c += L) {
+            acc = FloatVector.fromArray(F, w, wOff + c).fma(FloatVector.fromArray(F, a, aOff + c), acc);
+        }
+        return fold(acc, lanes);
+    }
+
+    private void dot4x1(float[] w, float[] a, int b, float[] out, int r0, float[] lanes) {
+        FloatVector acc0 = FloatVector.zero(F);
+        FloatVector acc1 = acc0;
+        FloatVector acc2 = acc0;
+        FloatVector acc3 = acc0;
+        int aOff = b * stride;
+        for (int c = 0; c < stride; c += L) {
+            FloatVector x = FloatVector.fromArray(F, a, aOff + c);
+            acc0 = FloatVector.fromArray(F, w, c).fma(x, acc0);
+            acc1 = FloatVector.fromArray(F, w, stride + c).fma(x, acc1);
+            acc2 = FloatVector.fromArray(F, w, 2 * stride + c).fma(x, acc2);
+            acc3 = FloatVector.fromArray(F, w, 3 * stride + c).fma(x, acc3);
+        }
+        int o = b * rows + r0;
+        out[o] = fold(acc0, lanes);
+        out[o + 1] = fold(acc1, lanes);
+        out[o + 2] = fold(acc2, lanes);
+        out[o + 3] = fold(acc3, lanes);
+    }
+
+    private void dot4x4(float[] w, float[] a, int b, float[] out, int r0, float[] lanes) {
+        FloatVector a00 = FloatVector.zero(F), a01 = a00, a02 = a00, a03 = a00;
+        FloatVector a10 = a00, a11 = a00, a12 = a00, a13 = a00;
+        FloatVector a20 = a00, a21 = a00, a22 = a00, a23 = a00;
+        FloatVector a30 = a00, a31 = a00, a32 = a00, a33 = a00;
+        int x0 = b * stride;
+        int x1 = x0 + stride;
+        int x2 = x1 + stride;
+        int x3 = x2 + stride;
+        for (int c = 0; c < stride; c += L) {
+            FloatVector w0 = FloatVector.fromArray(F, w, c);
+            FloatVector w1 = FloatVector.fromArray(F, w, stride + c);
+            FloatVector w2 = FloatVector.fromArray(F, w, 2 * stride + c);
+            FloatVector w3 = FloatVector.fromArray(F, w, 3 * stride + c);
+            FloatVector x = FloatVector.fromArray(F, a, x0 + c);
+            a00 = w0.fma(x, a00);
+            a10 = w1.fma(x, a10);
+            a20 = w2.fma(x, a20);
+            a30 = w3.fma(x, a30);
+            x = FloatVector.fromArray(F, a, x1 + c);
+            a01 = w0.fma(x, a01);
+            a11 = w1.fma(x, a11);
+            a21 = w2.fma(x, a21);
+            a31 = w3.fma(x, a31);
+            x = FloatVector.fromArray(F, a, x2 + c);
+            a02 = w0.fma(x, a02);
+            a12 = w1.fma(x, a12);
+            a22 = w2.fma(x, a22);
+            a32 = w3.fma(x, a32);
+            x = FloatVector.fromArray(F, a, x3 + c);
+            a03 = w0.fma(x, a03);
+            a13 = w1.fma(x, a13);
+            a23 = w2.fma(x, a23);
+            a33 = w3.fma(x, a33);
+        }
+        int o0 = b * rows + r0;
+        int o1 = o0 + rows;
+        int o2 = o1 + rows;
+        int o3 = o2 + rows;
+        out[o0] = fold(a00, lanes);
+        out[o0 + 1] = fold(a10, lanes);
+        out[o0 + 2] = fold(a20, lanes);
+        out[o0 + 3] = fold(a30, lanes);
+        out[o1] = fold(a01, lanes);
+        out[o1 + 1] = fold(a11, lanes);
+        out[o1 + 2] = fold(a21, lanes);
+        out[o1 + 3] = fold(a31, lanes);
+        out[o2] = fold(a02, lanes);
+        out[o2 + 1] = fold(a12, lanes);
+        out[o2 + 2] = fold(a22, lanes);
+        out[o2 + 3] = fold(a32, lanes);
+        out[o3] = fold(a03, lanes);
+        out[o3 + 1] = fold(a13, lanes);
+        out[o3 + 2] = fold(a23, lanes);
+        out[o3 + 3] = fold(a33, lanes);
+    }
+
+    private static float fold(FloatVector acc, float[] lanes) {
+        acc.intoArray(lanes, 0);
+        return LaneOrder.foldHalves(lanes);
+    }
+
+    @Override
+    public void multiplyReference(float[] x, int batch, float[] out) {
+        checkOperands(x, batch, out);
+        float[] row = new float[cols];
+        float[] act = new float[cols];
+        float[] lanes = new float[L];
+        for (int r = 0; r < rows; r++) {
+            format.dequantize(data, r * rowBytes, row, 0, cols);
+            for (int b = 0; b < batch; b++) {
+                floating.roundActivations(x, b * cols, act, 0, cols);
+                out[b * rows + r] = LaneOrder.dot(row, 0, act, 0, cols, lanes);
+            }
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package dev.baton.engine.tensor;
+
+/**
+ * One multiply in flight, handed to the pool's threads: the matrix, the activations already converted to its partner
+ * format, and the output. Reused per calling thread so dispatching allocates nothing.
+ */
+final class MatmulJob implements ComputePool.RangeTask {
+    TiledMatrix matrix;
+    float[] activations;
+    float[] activationScales;
+    int activationStride;
+    int batch;
+    float[] out;
+
+    @Override
+    public void run(int from, int to) {
+        matrix.runTiles(this, from, to, Scratch.current());
+    }
+
+    void clear() {
+        matrix = null;
+        activations = null;
+        activationScales = null;
+        out = null;
+    }
+}

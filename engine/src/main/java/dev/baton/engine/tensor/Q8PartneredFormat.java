@@ -1,0 +1,48 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * Block-quantized types with 32-element blocks that start with an F16 scale {@code d} and whose values are
+ * {@code d · q} for small integers q (Q8_0, Q4_0). Their partner activation format is Q8_0 ({@link Q8Activations});
+ * a product is, per block, {@code Σ q_w · q_a} computed exactly, times {@code d_w · d_a}, accumulated over blocks in
+ * order (see {@link Q8PartneredMatrix}). A new type of this family implements only {@link #unpackQuants} and
+ * {@link #quantize}.
+ */
+abstract class Q8PartneredFormat implements WeightFormat {
+    static final int BLOCK = 32;
+
+    /** Writes the integer values q of {@code nBlocks} blocks starting at byte {@code off} as floats to {@code q[qOff..]}. */
+    abstract void unpackQuants(MemorySegment src, long off, int nBlocks, float[] q, int qOff);
+
+    /** The scale d of the block at byte {@code blockOff}. */
+    static float blockScale(MemorySegment src, long blockOff) {
+        return Float.float16ToFloat(src.get(LittleEndian.SHORT, blockOff));
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        int blocks = blockCount(n);
+        int blockBytes = type().blockBytes();
+        unpackQuants(src, srcOff, blocks, dst, dstOff);
+        for (int k = 0; k < blocks; k++) {
+            float d = blockScale(src, srcOff + (long) k * blockBytes);
+            int base = dstOff + k * BLOCK;
+            for (int j = 0; j < BLOCK; j++) {
+                dst[base + j] *= d;
+            }
+        }
+    }
+
+    final int blockCount(int n) {
+        if (n % BLOCK != 0) {
+            throw new IllegalArgumentException(type() + " needs a multiple of " + BLOCK + " values, got " + n);
+        }
+        return n / BLOCK;
+    }
+
+    @Override
+    public WeightMatrix matrix(MemorySegment data, int rows, int cols) {
+        return new Q8PartneredMatrix(this, data, rows, cols);
+    }
+}

@@ -1,0 +1,48 @@
+package dev.baton.engine.tensor;
+
+/**
+ * Per-thread working memory of the kernels: decoded weight tiles, converted activations and the reusable job object.
+ * Arrays only grow, so after the first calls of a model's shapes a multiply allocates nothing.
+ */
+final class Scratch {
+    private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
+
+    final MatmulJob job = new MatmulJob();
+    final float[] lanes = new float[KernelSpecies.LANES];
+    private float[] weights = new float[0];
+    private float[] weightScales = new float[0];
+    private float[] activations = new float[0];
+    private float[] activationScales = new float[0];
+
+    static Scratch current() {
+        return CURRENT.get();
+    }
+
+    float[] weights(int n) {
+        if (weights.length < n) {
+            weights = new float[n];
+        }
+        return weights;
+    }
+
+    float[] weightScales(int n) {
+        if (weightScales.length < n) {
+            weightScales = new float[n];
+        }
+        return weightScales;
+    }
+
+    float[] activations(int n) {
+        if (activations.length < n) {
+            activations = new float[n];
+        }
+        return activations;
+    }
+
+    float[] activationScales(int n) {
+        if (activationScales.length < n) {
+            activationScales = new float[n];
+        }
+        return activationScales;
+    }
+}
