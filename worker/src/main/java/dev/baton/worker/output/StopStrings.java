@@ -61,13 +61,24 @@ final class StopStrings {
         int best = 0;
         for (String stop : stops) {
             for (int k = Math.min(stop.length() - 1, held.length()); k > best; k--) {
-                if (held.regionMatches(held.length() - k, stop, 0, k)) {
+                if (endsWith(stop, k)) {
                     best = k;
                     break;
                 }
             }
         }
         return best;
+    }
+
+    /** Whether the held text ends with the first {@code k} characters of {@code stop}. */
+    private boolean endsWith(String stop, int k) {
+        int from = held.length() - k;
+        for (int i = 0; i < k; i++) {
+            if (held.charAt(from + i) != stop.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @Override

@@ -2,7 +2,6 @@ package dev.baton.worker.stage;
 
 import dev.baton.engine.gguf.GgufFile;
 import dev.baton.engine.model.ActivationEncoding;
-import dev.baton.engine.model.KvCache;
 import dev.baton.engine.model.KvCacheConfig;
 import dev.baton.engine.model.LayerRange;
 import dev.baton.engine.model.LlamaConfig;
@@ -94,10 +93,7 @@ public final class ModelSlice implements AutoCloseable {
             long kvTokens = config.kvCacheTokens().orElse((long) config.maxBatch() * maxContext);
             require(kvTokens >= maxContext, "baton.worker.kv-cache-tokens (" + kvTokens
                     + ") must hold at least one sequence of baton.worker.max-context (" + maxContext + ")");
-            int pageTokens = Math.min(KvCacheConfig.DEFAULT_PAGE_TOKENS, maxContext);
-            long pages = (kvTokens + pageTokens - 1) / pageTokens;
-            KvCacheConfig kv = new KvCacheConfig(kvType, maxContext, pageTokens,
-                    pages * KvCache.pageBytes(model, range, kvType, pageTokens));
+            KvCacheConfig kv = KvCacheConfig.forPositions(model, range, kvType, maxContext, kvTokens);
             pool = new ComputePool(config.threads().orElse(Runtime.getRuntime().availableProcessors()));
             StepCapacity capacity = new StepCapacity(config.maxStepTokens(), config.maxBatch());
             LlamaStage stage = new LlamaStage(RangeWeights.load(file, model, range), kv, capacity, pool);
@@ -112,7 +108,7 @@ public final class ModelSlice implements AutoCloseable {
                     .setDim(model.dim())
                     .setMaxBatch(config.maxBatch())
                     .setMaxContext(maxContext)
-                    .setKvCacheTokens(pages * pageTokens)
+                    .setKvCacheTokens(kvTokens)
                     .setMaxStepTokens(config.maxStepTokens())
                     .build();
             return new ModelSlice(file, pool, stage, tokenizer, description, name, index, stages, config.maxBatch(),
