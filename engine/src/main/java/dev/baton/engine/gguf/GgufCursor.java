@@ -21,11 +21,15 @@ final class GgufCursor {
 
     private final MemorySegment segment;
     private final long size;
+    /** Reads stop here: the end of the segment, or the header size limit when that comes first. */
+    private final long limit;
     private long pos;
 
-    GgufCursor(MemorySegment segment) {
+    /** A cursor that reads at most {@code maxBytes} from the start of {@code segment}. */
+    GgufCursor(MemorySegment segment, long maxBytes) {
         this.segment = segment;
         this.size = segment.byteSize();
+        this.limit = Math.min(size, maxBytes);
     }
 
     long position() {
@@ -37,15 +41,21 @@ final class GgufCursor {
     }
 
     long remaining() {
-        return size - pos;
+        return limit - pos;
     }
 
-    /** Fails unless {@code n} more bytes exist. */
+    /** Fails unless {@code n} more bytes exist (within the limit). */
     void need(long n, String field) {
-        if (n < 0 || n > size - pos) {
+        if (n < 0 || n > limit - pos) {
             throw new GgufFormatException(pos, field, "needs " + (n < 0 ? Long.toUnsignedString(n) : n)
-                    + " bytes but only " + (size - pos) + " remain (truncated or corrupt file)");
+                    + " bytes but " + shortfall());
         }
+    }
+
+    private String shortfall() {
+        String why = limit < size ? "GGUF headers larger than " + limit + " bytes are refused"
+                : "truncated or corrupt file";
+        return "only " + (limit - pos) + " bytes remain (" + why + ")";
     }
 
     int u8(String field) {
@@ -101,7 +111,7 @@ final class GgufCursor {
         long n = i64(field);
         if (n < 0 || n > remaining() / minBytesEach) {
             throw new GgufFormatException(at, field, "count " + Long.toUnsignedString(n) + " needs at least "
-                    + minBytesEach + " bytes each but only " + remaining() + " bytes remain");
+                    + minBytesEach + " bytes each but " + shortfall());
         }
         if (n > MAX_JAVA_ARRAY) {
             throw new GgufFormatException(at, field, "count " + n + " is too large");

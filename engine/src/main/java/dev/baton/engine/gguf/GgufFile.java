@@ -6,6 +6,8 @@ import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.channels.FileChannel;
+import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
@@ -32,6 +34,11 @@ public final class GgufFile implements AutoCloseable {
     /** Nested metadata arrays deeper than this are refused, so a hostile file cannot exhaust the stack. */
     private static final int MAX_ARRAY_DEPTH = 16;
     private static final int MAX_DIMENSIONS = 4;
+    /**
+     * Metadata and tensor infos beyond this are refused. Real headers are tens of MB at most (a 256K-token vocabulary);
+     * the limit bounds the heap a hostile header can claim, since decoded strings take up to 3x their bytes.
+     */
+    static final long MAX_HEADER_BYTES = 256L << 20;
     /** Smallest possible tensor info: name length, n_dims, one dimension, type, offset. */
     private static final int MIN_TENSOR_INFO_BYTES = 8 + 4 + 8 + 4 + 8;
     /** Smallest possible metadata entry: key length, value type, a one-byte value. */
@@ -49,7 +56,7 @@ public final class GgufFile implements AutoCloseable {
     private GgufFile(MemorySegment segment, Arena arena) {
         this.segment = segment;
         this.arena = arena;
-        GgufCursor in = new GgufCursor(segment);
+        GgufCursor in = new GgufCursor(segment, MAX_HEADER_BYTES);
         this.version = readHeader(in);
         long tensorCount = in.count("header.tensor_count", MIN_TENSOR_INFO_BYTES);
         long metadataCount = in.count("header.metadata_kv_count", MIN_METADATA_ENTRY_BYTES);
@@ -68,6 +75,9 @@ public final class GgufFile implements AutoCloseable {
 
     /** Maps {@code path} read-only and parses it; the mapping lives until {@link #close()}. */
     public static GgufFile open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            throw new FileSystemException(path.toString(), null, "is a directory, not a GGUF file");
+        }
         Arena arena = Arena.ofShared();
         try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
             MemorySegment mapped = channel.map(FileChannel.MapMode.READ_ONLY, 0, channel.size(), arena);

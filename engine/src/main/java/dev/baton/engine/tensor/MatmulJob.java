@@ -8,6 +8,7 @@ final class MatmulJob implements ComputePool.RangeTask {
     TiledMatrix matrix;
     float[] activations;
     float[] activationScales;
+    int[] activationSums;
     int activationStride;
     int batch;
     float[] out;
@@ -21,6 +22,7 @@ final class MatmulJob implements ComputePool.RangeTask {
         matrix = null;
         activations = null;
         activationScales = null;
+        activationSums = null;
         out = null;
     }
 }

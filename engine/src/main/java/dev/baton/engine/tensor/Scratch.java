@@ -13,6 +13,7 @@ final class Scratch {
     private float[] weightScales = new float[0];
     private float[] activations = new float[0];
     private float[] activationScales = new float[0];
+    private int[] activationSums = new int[0];
 
     static Scratch current() {
         return CURRENT.get();
@@ -44,5 +45,12 @@ final class Scratch {
             activationScales = new float[n];
         }
         return activationScales;
+    }
+
+    int[] activationSums(int n) {
+        if (activationSums.length < n) {
+            activationSums = new int[n];
+        }
+        return activationSums;
     }
 }

@@ -4,8 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class GgufRefusesMalformedFilesTest {
     private static final int F32 = 0;
@@ -119,6 +124,20 @@ class GgufRefusesMalformedFilesTest {
         GgufFile f = GgufFile.parse(ok.segment());
         assertEquals(64, f.alignment());
         assertEquals(0, f.dataOffset() % 64);
+    }
+
+    @Test
+    void headersBeyondTheLimitAreRefused(@TempDir Path tmp) throws IOException {
+        long stringBytes = GgufFile.MAX_HEADER_BYTES + 1024;
+        RawGguf header = RawGguf.header(3, 0, 1).key("general.huge", GgufValueType.STRING).u64(stringBytes);
+        Path file = tmp.resolve("huge-header.gguf");
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.write(header.segment().toArray(ValueLayout.JAVA_BYTE));
+            raf.setLength(header.size() + stringBytes); // sparse: costs no disk
+        }
+        GgufFormatException e = assertThrows(GgufFormatException.class, () -> GgufFile.open(file).close());
+        assertTrue(e.getMessage().contains("GGUF headers larger than 268435456 bytes are refused"), e.getMessage());
+        assertEquals("metadata 'general.huge'", e.field());
     }
 
     @Test

@@ -159,7 +159,7 @@ class QuantizeRoundTripTest {
 
     @Test
     void zeroBlocksQuantizeToZero() {
-        float[] zeros = new float[64];
+        float[] zeros = new float[256];
         for (GgmlType t : WeightFormats.supportedTypes()) {
             float[] back = roundTrip(t, zeros);
             for (float v : back) {

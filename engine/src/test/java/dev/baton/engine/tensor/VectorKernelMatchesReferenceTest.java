@@ -14,10 +14,11 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The vector kernels and the scalar references compute each output in the same fixed order, so they must agree bit
  * for bit, for every type and for odd shapes (rows not a multiple of any tile, batches not a multiple of 4, float
  * rows not a multiple of the vector length). Both must also be close to the exact product of the dequantized weights
- * and the partner-converted activations.
+ * and the partner-converted activations. Batches of 5 and more take the K-quants' decode-then-dot path.
  */
 class VectorKernelMatchesReferenceTest {
-    private static final int[][] SHAPES = {{1, 32}, {5, 64}, {13, 96}, {37, 160}, {64, 256}, {3, 1024}, {130, 32}};
+    private static final int[][] SHAPES = {{1, 32}, {5, 64}, {13, 96}, {37, 160}, {64, 256}, {3, 1024}, {130, 32},
+            {9, 512}, {6, 768}, {2, 1536}};
     private static final int[] FLOAT_ONLY_COLS = {1, 3, 17, 172};
     private static ComputePool pool;
 
@@ -32,13 +33,15 @@ class VectorKernelMatchesReferenceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void vectorEqualsReferenceBitForBit(GgmlType type) {
         WeightFormat format = WeightFormats.of(type);
         SplittableRandom rnd = new SplittableRandom(type.ordinal());
         try (Arena arena = Arena.ofShared()) {
             for (int[] shape : SHAPES) {
-                check(format, arena, rnd, shape[0], shape[1]);
+                if (shape[1] % type.blockSize() == 0) {
+                    check(format, arena, rnd, shape[0], shape[1]);
+                }
             }
             if (!type.isQuantized()) {
                 for (int cols : FLOAT_ONLY_COLS) {
@@ -50,7 +53,7 @@ class VectorKernelMatchesReferenceTest {
 
     private static void check(WeightFormat format, Arena arena, SplittableRandom rnd, int rows, int cols) {
         WeightMatrix m = TestWeights.matrix(format, arena, rnd, rows, cols);
-        for (int batch : new int[] {1, 2, 5, 9}) {
+        for (int batch : new int[] {1, 2, 5, 9, 21}) {
             float[] x = TestWeights.gaussian(rnd, batch * cols, 1f);
             float[] fast = new float[batch * rows];
             float[] ref = new float[batch * rows];
@@ -86,7 +89,9 @@ class VectorKernelMatchesReferenceTest {
                         case F32 -> 0;
                         case F16 -> Math.abs(xc) * 0x1p-11 + 0x1p-25;
                         case BF16 -> Math.abs(xc) * 0x1p-8;
-                        default -> blockMax(x, b * cols + c / 32 * 32) / 127 * (0.5 + 127 * 0x1p-11);
+                        case Q2_K, Q3_K, Q4_K, Q5_K, Q6_K ->
+                                blockMax(x, b * cols + c / 256 * 256, 256) / 127 * (0.5 + 127 * 0x1p-22);
+                        default -> blockMax(x, b * cols + c / 32 * 32, 32) / 127 * (0.5 + 127 * 0x1p-11);
                     };
                     bound += Math.abs(row[c]) * activationError + 1e-6 * Math.abs(row[c] * xc);
                 }
@@ -99,9 +104,9 @@ class VectorKernelMatchesReferenceTest {
         }
     }
 
-    private static double blockMax(float[] x, int from) {
+    private static double blockMax(float[] x, int from, int n) {
         double max = 0;
-        for (int j = 0; j < 32; j++) {
+        for (int j = 0; j < n; j++) {
             max = Math.max(max, Math.abs(x[from + j]));
         }
         return max;

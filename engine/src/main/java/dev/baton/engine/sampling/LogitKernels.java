@@ -1,0 +1,133 @@
+package dev.baton.engine.sampling;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Vector API passes over one row of logits: the validating argmax and exponentiated weights. A vocabulary
+ * of 128k tokens makes scalar {@code Math.exp} cost about a millisecond per token; these passes take tens of
+ * microseconds. Results are deterministic for a given CPU (fixed lane count and reduction order).
+ */
+final class LogitKernels {
+    private static final VectorSpecies<Float> FLOATS = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Integer> INTS = FLOATS.withLanes(int.class);
+    private static final IntVector LANE_INDEX = IntVector.zero(INTS).addIndex(1);
+    /** Weights are summed per block of this many tokens (a multiple of any lane count) so a draw can skip blocks. */
+    static final int BLOCK = 256;
+    static final int LANES = FLOATS.length();
+
+    private static final float LOG2_E = 1.44269504f;
+    private static final float LN2_HIGH = 0.693359375f;   // exactly representable upper part of ln 2
+    private static final float LN2_LOW = -2.12194440e-4f;  // ln 2 - LN2_HIGH
+    private static final float ROUNDING_MAGIC = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
+    private static final float EXP_FLOOR = -87f;           // below this, e^x is subnormal in float: treated as 0
+
+    private LogitKernels() {
+    }
+
+    /**
+     * The lowest id holding the highest logit. Doubles as the row's validation, since every sampling path runs it.
+     *
+     * @throws IllegalArgumentException on NaN, +infinity, or a row that is -infinity everywhere
+     */
+    static int argmax(float[] row, int base, int n) {
+        float max = max(row, base, n);
+        if (Float.isNaN(max)) {
+            throw new IllegalArgumentException("logit of token " + firstNaN(row, base, n) + " is NaN");
+        }
+        if (max == Float.NEGATIVE_INFINITY) {
+            throw new IllegalArgumentException("no token has a finite logit (all are -infinity)");
+        }
+        int best = 0;
+        while (row[base + best] != max) {
+            best++;
+        }
+        if (max == Float.POSITIVE_INFINITY) {
+            throw new IllegalArgumentException("logit of token " + best + " is +infinity");
+        }
+        return best;
+    }
+
+    /** The row's maximum, NaN if it holds one. (A max reduction is exact, so its lane order does not matter.) */
+    static float max(float[] row, int base, int n) {
+        FloatVector maxima = FloatVector.broadcast(FLOATS, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (int bound = FLOATS.loopBound(n); i < bound; i += FLOATS.length()) {
+            maxima = maxima.max(FloatVector.fromArray(FLOATS, row, base + i)); // max propagates NaN
+        }
+        float max = maxima.reduceLanes(VectorOperators.MAX);
+        for (; i < n; i++) {
+            max = Math.max(max, row[base + i]);
+        }
+        return max;
+    }
+
+    private static int firstNaN(float[] row, int base, int n) {
+        int i = 0;
+        while (!Float.isNaN(row[base + i])) {
+            i++;
+        }
+        return i;
+    }
+
+    /**
+     * Writes {@code weights[i] = exp((row[base+i] - max) * invTemperature)} for the tokens ranked at or before the
+     * cut (logit above {@code cutLogit}, or equal to it with id at most {@code cutId}) and 0 for the others, the sum of
+     * each {@link #BLOCK} of weights to {@code blockSums}, and returns the total. Lane partial sums are added in
+     * lane order through {@code lanes} (scratch of {@link #LANES} floats): {@code reduceLanes(ADD)} leaves the order
+     * unspecified, and interpreted and compiled code really do round differently, which would let the JIT's progress
+     * change a drawn token.
+     */
+    static double weigh(float[] row, int base, int n, float max, float invTemperature, float cutLogit, int cutId,
+                        float[] weights, double[] blockSums, float[] lanes) {
+        double total = 0;
+        for (int block = 0, start = 0; start < n; block++, start += BLOCK) {
+            int end = Math.min(n, start + BLOCK);
+            FloatVector sums = FloatVector.zero(FLOATS);
+            for (int i = start; i < end; i += FLOATS.length()) {
+                VectorMask<Float> inRange = FLOATS.indexInRange(i, end);
+                FloatVector logits = FloatVector.fromArray(FLOATS, row, base + i, inRange);
+                VectorMask<Float> kept = logits.compare(VectorOperators.GT, cutLogit)
+                        .or(logits.compare(VectorOperators.EQ, cutLogit)
+                                .and(LANE_INDEX.add(i).compare(VectorOperators.LE, cutId).cast(FLOATS)))
+                        .and(inRange);
+                FloatVector w = exp(logits.sub(max).mul(invTemperature)).blend(0f, kept.not());
+                w.intoArray(weights, i, inRange);
+                sums = sums.add(w);
+            }
+            sums.intoArray(lanes, 0);
+            double blockSum = 0;
+            for (float laneSum : lanes) {
+                blockSum += laneSum;
+            }
+            blockSums[block] = blockSum;
+            total += blockSum;
+        }
+        return total;
+    }
+
+    /**
+     * e^x for x &lt;= 0 (every caller subtracts the maximum first), relative error below 1e-7: x = n ln 2 + r with
+     * |r| &lt;= ln 2 / 2, e^r by its Taylor polynomial to degree 7, times 2^n built from the exponent bits. Values
+     * below {@link #EXP_FLOOR}, including -infinity, give exactly 0, so masked tokens can never be drawn.
+     */
+    private static FloatVector exp(FloatVector x) {
+        VectorMask<Float> underflow = x.compare(VectorOperators.LT, EXP_FLOOR);
+        FloatVector clamped = x.max(EXP_FLOOR);
+        FloatVector n = clamped.mul(LOG2_E).add(ROUNDING_MAGIC).sub(ROUNDING_MAGIC);
+        FloatVector r = clamped.sub(n.mul(LN2_HIGH)).sub(n.mul(LN2_LOW));
+        FloatVector p = FloatVector.broadcast(FLOATS, 1f / 5040);
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 720));
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 120));
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 24));
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 6));
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 0.5f));
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f));
+        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f));
+        IntVector exponent = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
+        return p.mul(exponent.reinterpretAsFloats()).blend(0f, underflow);
+    }
+}

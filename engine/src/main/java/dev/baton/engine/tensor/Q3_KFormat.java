@@ -1,0 +1,203 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml Q3_K: super-blocks of 256 values in 110 bytes — 32 bytes of high bits (value e: bit e/32 of byte e%32),
+ * 64 bytes of 2-bit low quants ({@link TwoBitQuants}), 12 bytes holding sixteen 6-bit scales, f16 d.
+ * Value = d·(scale_j − 32)·(low − (high bit set ? 0 : 4)). Scale j: its low nibble is the low (j &lt; 8) or high
+ * (j ≥ 8) nibble of byte j%8; its top two bits are bits 2·(j/4) of byte 8 + j%4.
+ */
+final class Q3_KFormat extends SuperBlockFormat {
+    static final int QK = 256;
+    static final int BYTES = 110;
+    static final int HMASK = 0;
+    static final int QS = 32;
+    static final int SCALES = 96;
+    static final int D = 108;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q3_K;
+    }
+
+    /** Scale of group {@code j} (0..15), already centred: −32..31. */
+    static int scale(MemorySegment s, long blk, int j) {
+        int low = BlockBytes.u8(s, blk + SCALES + (j & 7));
+        low = j < 8 ? low & 0xF : low >> 4;
+        int high = (BlockBytes.u8(s, blk + SCALES + 8 + (j & 3)) >> (2 * (j >> 2))) & 3;
+        return (low | (high << 4)) - 32;
+    }
+
+    /** The 3-bit value {@code e} (0..255), centred: −4..3. */
+    static int value(MemorySegment s, long blk, int e) {
+        int high = (BlockBytes.u8(s, blk + HMASK + (e & 31)) >> (e >> 5)) & 1;
+        return TwoBitQuants.get(s, blk + QS, e) - (high != 0 ? 0 : 4);
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q3_K, n);
+        for (int b = 0; b < n / QK; b++) {
+            long blk = srcOff + (long) b * BYTES;
+            float d = BlockBytes.f16(src, blk + D);
+            int out = dstOff + b * QK;
+            for (int g = 0; g < 16; g++) {
+                float dl = d * scale(src, blk, g);
+                for (int i = 0; i < 16; i++) {
+                    int e = 16 * g + i;
+                    dst[out + e] = dl * value(src, blk, e);
+                }
+            }
+        }
+    }
+
+    /** ggml's quantize_row_q3_K_ref. */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q3_K, n);
+        byte[] block = new byte[BYTES];
+        byte[] levels = new byte[QK];
+        float[] scales = new float[16];
+        for (int b = 0; b < n / QK; b++) {
+            int x = srcOff + b * QK;
+            java.util.Arrays.fill(block, (byte) 0);
+            float maxScale = 0;
+            float amax = 0;
+            for (int g = 0; g < 16; g++) {
+                scales[g] = ScaleSearch.symmetricRefined(16, 4, src, x + 16 * g, levels, 16 * g);
+                float scale = Math.abs(scales[g]);
+                if (scale > amax) {
+                    amax = scale;
+                    maxScale = scales[g];
+                }
+            }
+            if (maxScale != 0) {
+                float iscale = -32.f / maxScale;
+                for (int g = 0; g < 16; g++) {
+                    int l = ScaleSearch.clamp((byte) ScaleSearch.nearestInt(iscale * scales[g]), -32, 31) + 32;
+                    if (g < 8) {
+                        block[SCALES + g] = (byte) (l & 0xF);
+                    } else {
+                        block[SCALES + g - 8] |= (byte) ((l & 0xF) << 4);
+                    }
+                    block[SCALES + 8 + (g & 3)] |= (byte) ((l >> 4) << (2 * (g >> 2)));
+                }
+                BlockBytes.putF16(block, D, 1 / iscale);
+            }
+            float d = BlockBytes.f16(block, D);
+            MemorySegment view = MemorySegment.ofArray(block);
+            for (int g = 0; g < 16; g++) {
+                float dg = d * scale(view, 0, g);
+                if (dg == 0) {
+                    continue;
+                }
+                for (int i = 0; i < 16; i++) {
+                    int l = ScaleSearch.nearestInt(src[x + 16 * g + i] / dg);
+                    levels[16 * g + i] = (byte) (ScaleSearch.clamp(l, -4, 3) + 4);
+                }
+            }
+            for (int e = 0; e < QK; e++) {
+                if (levels[e] > 3) {
+                    block[HMASK + (e & 31)] |= (byte) (1 << (e >> 5));
+                    levels[e] -= 4;
+                }
+            }
+            TwoBitQuants.pack(levels, block, QS);
+            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
+        }
+    }
+
+    @Override
+    boolean hasMins() {
+        return false;
+    }
+
+    @Override
+    float blockScale(MemorySegment w, long blk) {
+        return BlockBytes.f16(w, blk + D);
+    }
+
+    /** Half h's eight 6-bit scales, uncentred (0..63), byte j holding the scale of group 8h+j. */
+    private static long scalesOfHalf(MemorySegment w, long blk, int h) {
+        int w0 = BlockBytes.u32(w, blk + SCALES);
+        int w1 = BlockBytes.u32(w, blk + SCALES + 4);
+        int top = BlockBytes.u32(w, blk + SCALES + 8);
+        int a;
+        int b;
+        if (h == 0) {
+            a = (w0 & 0x0F0F0F0F) | ((top & 0x03030303) << 4);
+            b = (w1 & 0x0F0F0F0F) | (((top >>> 2) & 0x03030303) << 4);
+        } else {
+            a = ((w0 >>> 4) & 0x0F0F0F0F) | (((top >>> 4) & 0x03030303) << 4);
+            b = ((w1 >>> 4) & 0x0F0F0F0F) | (((top >>> 6) & 0x03030303) << 4);
+        }
+        return (a & 0xFFFFFFFFL) | ((long) b << 32);
+    }
+
+    private static float scale(long scales, int j) {
+        return ((int) (scales >>> (8 * j)) & 0xFF) - 32;
+    }
+
+    /**
+     * Per half, per L columns and per shift j: 2-bit low quants from {@code qs}, the third bit from {@code hmask}
+     * bit 4h+j; each L-value vector lies in one group of 16 and is scaled on its own.
+     */
+    @Override
+    int dot(MemorySegment w, long blk, float[] a, int aOff) {
+        FloatVector acc = FloatVector.zero(F);
+        for (int h = 0; h < 2; h++) {
+            long scales = scalesOfHalf(w, blk, h);
+            for (int k = 0; k < 32; k += L) {
+                ByteVector q = bytes(w, blk + QS + 32 * h + k);
+                ByteVector hm = bytes(w, blk + HMASK + k);
+                int g = k / 16;
+                for (int j = 0; j < 4; j++) {
+                    FloatVector v = floats(value(q, hm, h, j));
+                    acc = addScaled(acc, v.mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * j + k)),
+                            scale(scales, 2 * j + g));
+                }
+            }
+        }
+        return exactSum(acc);
+    }
+
+    @Override
+    void decode(MemorySegment w, long blk, float[] scaled, int off) {
+        for (int h = 0; h < 2; h++) {
+            long scales = scalesOfHalf(w, blk, h);
+            for (int k = 0; k < 32; k += L) {
+                ByteVector q = bytes(w, blk + QS + 32 * h + k);
+                ByteVector hm = bytes(w, blk + HMASK + k);
+                int g = k / 16;
+                for (int j = 0; j < 4; j++) {
+                    floats(value(q, hm, h, j)).mul(scale(scales, 2 * j + g)).intoArray(scaled, off + 128 * h + 32 * j + k);
+                }
+            }
+        }
+    }
+
+    /** The centred 3-bit values (−4..3) at shift j of half h. */
+    private static ByteVector value(ByteVector q, ByteVector hm, int h, int j) {
+        ByteVector low = j == 0 ? q : q.lanewise(VectorOperators.LSHR, 2 * j);
+        return low.and((byte) 3).or(moveBit(hm, 4 * h + j, 2)).sub((byte) 4);
+    }
+
+    @Override
+    int dotReference(MemorySegment w, long blk, float[] a, int aOff) {
+        int total = 0;
+        for (int g = 0; g < GROUPS; g++) {
+            int sum = 0;
+            for (int i = 0; i < 16; i++) {
+                int e = 16 * g + i;
+                sum += value(w, blk, e) * (int) a[aOff + e];
+            }
+            total += scale(w, blk, g) * sum;
+        }
+        return total;
+    }
+}

@@ -1,0 +1,155 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * ggml Q5_K: super-blocks of 256 values in 176 bytes — f16 d, f16 dmin, 12 bytes of packed 6-bit scales and mins,
+ * 32 bytes of fifth bits, 128 bytes of low nibbles laid out as in Q4_K. Value {@code 64c+l} (low nibble of byte
+ * {@code 32c+l}) takes bit {@code 2c} of {@code qh[l]}; value {@code 64c+32+l} takes bit {@code 2c+1}.
+ */
+final class Q5_KFormat extends SuperBlockFormat {
+    static final int QK = 256;
+    static final int BYTES = 176;
+    static final int SCALES = 4;
+    static final int QH = 16;
+    static final int QS = 48;
+
+    @Override
+    public GgmlType type() {
+        return GgmlType.Q5_K;
+    }
+
+    @Override
+    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q5_K, n);
+        for (int b = 0; b < n / QK; b++) {
+            long blk = srcOff + (long) b * BYTES;
+            float d = BlockBytes.f16(src, blk);
+            float dmin = BlockBytes.f16(src, blk + 2);
+            int out = dstOff + b * QK;
+            for (int c = 0; c < 4; c++) {
+                float d1 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c);
+                float m1 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c);
+                float d2 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c + 1);
+                float m2 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c + 1);
+                for (int l = 0; l < 32; l++) {
+                    int q = BlockBytes.u8(src, blk + QS + 32 * c + l);
+                    int h = BlockBytes.u8(src, blk + QH + l) >> (2 * c);
+                    dst[out + 64 * c + l] = d1 * ((q & 0xF) + ((h & 1) << 4)) - m1;
+                    dst[out + 64 * c + 32 + l] = d2 * ((q >> 4) + ((h & 2) << 3)) - m2;
+                }
+            }
+        }
+    }
+
+    /** ggml's quantize_row_q5_K_ref. */
+    @Override
+    public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {
+        BlockBytes.checkBlocks(GgmlType.Q5_K, n);
+        byte[] block = new byte[BYTES];
+        byte[] levels = new byte[QK];
+        PackedScaleMins.Scratch scratch = new PackedScaleMins.Scratch();
+        for (int b = 0; b < n / QK; b++) {
+            PackedScaleMins.fit(src, srcOff + b * QK, 31, -0.5f, 0.1f, 15, block, levels, scratch);
+            for (int l = 0; l < 32; l++) {
+                block[QH + l] = 0;
+            }
+            for (int c = 0; c < 4; c++) {
+                for (int l = 0; l < 32; l++) {
+                    int lo = levels[64 * c + l];
+                    int hi = levels[64 * c + 32 + l];
+                    block[QH + l] |= (byte) (((lo >> 4) << (2 * c)) | ((hi >> 4) << (2 * c + 1)));
+                    block[QS + 32 * c + l] = (byte) ((lo & 0xF) | ((hi & 0xF) << 4));
+                }
+            }
+            MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
+        }
+    }
+
+    @Override
+    boolean hasMins() {
+        return true;
+    }
+
+    @Override
+    float blockScale(MemorySegment w, long blk) {
+        return BlockBytes.f16(w, blk);
+    }
+
+    @Override
+    float blockMinScale(MemorySegment w, long blk) {
+        return BlockBytes.f16(w, blk + 2);
+    }
+
+    @Override
+    int groupMin(MemorySegment w, long blk, int g) {
+        return PackedScaleMins.min(w, blk + SCALES, g / 2);
+    }
+
+    @Override
+    int minSum(MemorySegment w, long blk, int[] sums, int sOff) {
+        return PackedScaleMins.minSum(w, blk + SCALES, sums, sOff);
+    }
+
+    /** As Q4_K, with each nibble's fifth bit taken from {@code qh} (bit 2c for the low nibble, 2c+1 for the high). */
+    @Override
+    int dot(MemorySegment w, long blk, float[] a, int aOff) {
+        long scales = PackedScaleMins.scales(w, blk + SCALES);
+        FloatVector acc = FloatVector.zero(F);
+        for (int c = 0; c < 4; c++) {
+            FloatVector lo = FloatVector.zero(F);
+            FloatVector hi = FloatVector.zero(F);
+            for (int k = 0; k < 32; k += L) {
+                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
+                ByteVector high = bytes(w, blk + QH + k);
+                int e = aOff + 64 * c + k;
+                lo = floats(raw.and((byte) 0xF).or(moveBit(high, 2 * c, 4))).fma(FloatVector.fromArray(F, a, e), lo);
+                hi = floats(raw.lanewise(VectorOperators.LSHR, 4).or(moveBit(high, 2 * c + 1, 4)))
+                        .fma(FloatVector.fromArray(F, a, e + 32), hi);
+            }
+            acc = addScaled(acc, lo, PackedScaleMins.get(scales, 2 * c));
+            acc = addScaled(acc, hi, PackedScaleMins.get(scales, 2 * c + 1));
+        }
+        return exactSum(acc);
+    }
+
+    @Override
+    void decode(MemorySegment w, long blk, float[] scaled, int off) {
+        long scales = PackedScaleMins.scales(w, blk + SCALES);
+        for (int c = 0; c < 4; c++) {
+            float s1 = PackedScaleMins.get(scales, 2 * c);
+            float s2 = PackedScaleMins.get(scales, 2 * c + 1);
+            for (int k = 0; k < 32; k += L) {
+                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
+                ByteVector high = bytes(w, blk + QH + k);
+                int e = off + 64 * c + k;
+                floats(raw.and((byte) 0xF).or(moveBit(high, 2 * c, 4))).mul(s1).intoArray(scaled, e);
+                floats(raw.lanewise(VectorOperators.LSHR, 4).or(moveBit(high, 2 * c + 1, 4))).mul(s2)
+                        .intoArray(scaled, e + 32);
+            }
+        }
+    }
+
+    @Override
+    int dotReference(MemorySegment w, long blk, float[] a, int aOff) {
+        int total = 0;
+        for (int j = 0; j < 8; j++) {
+            int sum = 0;
+            for (int i = 0; i < 32; i++) {
+                int e = 32 * j + i;
+                int c = e / 64;
+                boolean lowNibble = (e % 64) < 32;
+                int q = BlockBytes.u8(w, blk + QS + 32 * c + (e % 32));
+                q = lowNibble ? q & 0xF : q >> 4;
+                int fifth = (BlockBytes.u8(w, blk + QH + (e % 32)) >> (2 * c + (lowNibble ? 0 : 1))) & 1;
+                sum += (q + 16 * fifth) * (int) a[aOff + e];
+            }
+            total += PackedScaleMins.scale(w, blk + SCALES, j) * sum;
+        }
+        return total;
+    }
+}
