@@ -3,6 +3,10 @@ package dev.baton.worker.stage;
 import dev.baton.engine.sampling.SamplingParams;
 import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.Sampling;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 
 /**
  * How an {@link InferenceRequest}'s wire values map to the engine's, where the record's "0 = off / default"
@@ -14,6 +18,14 @@ public final class RequestParameters {
     public static final int MAX_TOP_LOGPROBS = 20;
     /** Repetition-penalty window when the request leaves it at 0 ("the engine's default"). */
     public static final int DEFAULT_PENALTY_LAST_N = 64;
+
+    private static final ThreadLocal<MessageDigest> SHA256 = ThreadLocal.withInitial(() -> {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
+    });
 
     private RequestParameters() {
     }
@@ -34,7 +46,20 @@ public final class RequestParameters {
         int lastN = s.getPenaltyLastN() == 0 ? DEFAULT_PENALTY_LAST_N : s.getPenaltyLastN();
         int topLogprobs = s.getLogprobs() || s.getTopLogprobs() > 0 ? s.getTopLogprobs() : -1;
         return new SamplingParams(s.getTemperature(), s.getTopK(), topP, s.getMinP(), repetition,
-                s.getPresencePenalty(), s.getFrequencyPenalty(), lastN, s.getSeed(), topLogprobs);
+                s.getPresencePenalty(), s.getFrequencyPenalty(), lastN, seed(request), topLogprobs);
+    }
+
+    /**
+     * The request's seed, or when it has none one derived from its id: every draw of a request is then a function
+     * of the request record alone, so a redelivery, a rebuild or a replay samples the same tokens.
+     */
+    public static long seed(InferenceRequest request) {
+        Sampling s = request.getSampling();
+        if (s.hasSeed()) {
+            return s.getSeed();
+        }
+        byte[] digest = SHA256.get().digest(request.getRequestId().getBytes(StandardCharsets.UTF_8));
+        return ByteBuffer.wrap(digest).getLong();
     }
 
     /**

@@ -52,6 +52,11 @@ class CancelFreesKvCacheOnEveryStageTest {
                 PipelineMatchesEngineTest.awaitKvFree(pipeline.stage(k));
             }
             assertEquals(1, pipeline.stage(1).stats().cancelled.get());
+            // stage 0 completes the request when the last stage reports its terminal event acknowledged
+            long completeBy = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (pipeline.stage(0).stats().running.get() != 0 && System.nanoTime() < completeBy) {
+                InJvmPipeline.sleep(10);
+            }
             assertEquals(0, pipeline.stage(0).stats().running.get());
 
             InferenceRequest next = TestRequests.request(name, prompt, 12).build();

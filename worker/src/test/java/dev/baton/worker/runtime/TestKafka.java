@@ -81,6 +81,23 @@ public final class TestKafka implements AutoCloseable {
         return sendRaw(request.getRequestId().getBytes(StandardCharsets.UTF_8), request.toByteArray());
     }
 
+    /** Publishes all requests at once (one flush), so they reach stage 0 together. */
+    public void sendAll(List<InferenceRequest> requests) {
+        List<java.util.concurrent.Future<org.apache.kafka.clients.producer.RecordMetadata>> acks = new ArrayList<>();
+        for (InferenceRequest request : requests) {
+            acks.add(producer.send(new ProducerRecord<>(BatonTopic.REQUESTS.topicName(),
+                    request.getRequestId().getBytes(StandardCharsets.UTF_8), request.toByteArray())));
+        }
+        producer.flush();
+        try {
+            for (var ack : acks) {
+                ack.get();
+            }
+        } catch (InterruptedException | ExecutionException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     public TopicPartitionOffset sendRaw(byte[] key, byte[] value) {
         try {
             var metadata = producer.send(new ProducerRecord<>(BatonTopic.REQUESTS.topicName(), key, value)).get();
