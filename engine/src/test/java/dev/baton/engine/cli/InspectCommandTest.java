@@ -74,5 +74,9 @@ class InspectCommandTest {
         CliRun missing = CliRun.of("inspect", tmp.resolve("absent.gguf").toString());
         assertEquals(1, missing.status());
         assertTrue(missing.err().contains("no such file"), missing.err());
+
+        CliRun directory = CliRun.of("inspect", tmp.toString());
+        assertEquals(1, directory.status());
+        assertTrue(directory.err().contains("is a directory"), directory.err());
     }
 }
