@@ -10,6 +10,8 @@ final class MatmulJob implements ComputePool.RangeTask {
     float[] activationScales;
     int[] activationSums;
     int activationStride;
+    /** Activations are laid out for the batch-lane (prefill) kernel rather than one row after another. */
+    boolean panel;
     int batch;
     float[] out;
 

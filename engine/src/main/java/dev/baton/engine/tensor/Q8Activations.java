@@ -1,5 +1,9 @@
 package dev.baton.engine.tensor;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 /**
  * Activations in Q8_0 form, the partner format of the 32-element block types, quantized as llama.cpp's x86 CPU
  * backend does it: per block {@code amax = max|x|}, {@code d = amax / 127} stored as F16, {@code q = round(x · 127 /
@@ -7,6 +11,10 @@ package dev.baton.engine.tensor;
  */
 final class Q8Activations {
     static final int BLOCK = Q8PartneredFormat.BLOCK;
+    private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
+    private static final int L = KernelSpecies.LANES;
+    /** Adding and subtracting 1.5 · 2^23 rounds any |v| ≤ 2^22 to an integer, ties to even. */
+    private static final float ROUNDER = 0x1.8p23f;
 
     private Q8Activations() {
     }
@@ -15,15 +23,31 @@ final class Q8Activations {
     static void quantize(float[] x, int xOff, int n, float[] q, int qOff, float[] d, int dOff) {
         for (int k = 0; k < n / BLOCK; k++) {
             int base = xOff + k * BLOCK;
+            FloatVector max = FloatVector.fromArray(F, x, base).abs();
+            for (int v = L; v < BLOCK; v += L) {
+                max = max.max(FloatVector.fromArray(F, x, base + v).abs());
+            }
+            float amax = max.reduceLanes(VectorOperators.MAX);
+            d[dOff + k] = HalfPrecision.roundToF16(amax / 127f);
+            float id = amax != 0f ? 127f / amax : 0f;
+            for (int v = 0; v < BLOCK; v += L) {
+                FloatVector.fromArray(F, x, base + v).mul(id).add(ROUNDER).sub(ROUNDER).intoArray(q, qOff + k * BLOCK + v);
+            }
+        }
+    }
+
+    /** The same quantization as a plain scalar loop, for the reference kernels and tests. */
+    static void quantizeReference(float[] x, int xOff, int n, float[] q, int qOff, float[] d, int dOff) {
+        for (int k = 0; k < n / BLOCK; k++) {
+            int base = xOff + k * BLOCK;
             float amax = 0f;
             for (int j = 0; j < BLOCK; j++) {
                 amax = Math.max(amax, Math.abs(x[base + j]));
             }
             d[dOff + k] = HalfPrecision.roundToF16(amax / 127f);
             float id = amax != 0f ? 127f / amax : 0f;
-            int qBase = qOff + k * BLOCK;
             for (int j = 0; j < BLOCK; j++) {
-                q[qBase + j] = (float) Math.rint(x[base + j] * id);
+                q[qOff + k * BLOCK + j] = x[base + j] * id + ROUNDER - ROUNDER;
             }
         }
     }

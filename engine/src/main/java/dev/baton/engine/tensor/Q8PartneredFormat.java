@@ -7,13 +7,16 @@ import java.lang.foreign.MemorySegment;
  * {@code d · q} for small integers q (Q8_0, Q4_0). Their partner activation format is Q8_0 ({@link Q8Activations});
  * a product is, per block, {@code Σ q_w · q_a} computed exactly, times {@code d_w · d_a}, accumulated over blocks in
  * order (see {@link Q8PartneredMatrix}). A new type of this family implements only {@link #unpackQuants} and
- * {@link #quantize}.
+ * {@link #quantize}; the kernels work on the unpacked signed bytes.
  */
 abstract class Q8PartneredFormat implements WeightFormat {
     static final int BLOCK = 32;
 
-    /** Writes the integer values q of {@code nBlocks} blocks starting at byte {@code off} as floats to {@code q[qOff..]}. */
-    abstract void unpackQuants(MemorySegment src, long off, int nBlocks, float[] q, int qOff);
+    /**
+     * Writes the integer values q (as signed bytes, 32 per block) of {@code nBlocks} blocks starting at byte
+     * {@code off} to {@code q}: block k at {@code qOff + k·qStride}.
+     */
+    abstract void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride);
 
     /** The scale d of the block at byte {@code blockOff}. */
     static float blockScale(MemorySegment src, long blockOff) {
@@ -24,12 +27,13 @@ abstract class Q8PartneredFormat implements WeightFormat {
     public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
         int blocks = blockCount(n);
         int blockBytes = type().blockBytes();
-        unpackQuants(src, srcOff, blocks, dst, dstOff);
+        byte[] q = Scratch.current().quants(BLOCK);
         for (int k = 0; k < blocks; k++) {
-            float d = blockScale(src, srcOff + (long) k * blockBytes);
-            int base = dstOff + k * BLOCK;
+            long block = srcOff + (long) k * blockBytes;
+            unpackQuants(src, block, 1, q, 0, BLOCK);
+            float d = blockScale(src, block);
             for (int j = 0; j < BLOCK; j++) {
-                dst[base + j] *= d;
+                dst[dstOff + k * BLOCK + j] = q[j] * d;
             }
         }
     }
