@@ -7,7 +7,9 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Activations in Q8_0 form, the partner format of the 32-element block types, quantized as llama.cpp's x86 CPU
  * backend does it: per block {@code amax = max|x|}, {@code d = amax / 127} stored as F16, {@code q = round(x · 127 /
- * amax)} with ties to even. Kept unpacked: q as integer-valued floats, d as the float value of its F16.
+ * amax)} with ties to even. Kept unpacked: q as integer-valued floats, d as the float value of its F16. Types with a
+ * block offset (Q4_1, Q5_1) pair with ggml's Q8_1 instead, which is the same plus {@code s = d · Σ q} (d before its
+ * F16 rounding) stored as F16.
  */
 final class Q8Activations {
     static final int BLOCK = Q8PartneredFormat.BLOCK;
@@ -21,6 +23,11 @@ final class Q8Activations {
 
     /** Quantizes {@code n} values (a multiple of 32) of x into {@code q[qOff..]} and scales {@code d[dOff..]}. */
     static void quantize(float[] x, int xOff, int n, float[] q, int qOff, float[] d, int dOff) {
+        quantize(x, xOff, n, q, qOff, d, dOff, null, 0);
+    }
+
+    /** As above, also writing each block's Q8_1 sum s into {@code sums[sOff..]} when {@code sums} is not null. */
+    static void quantize(float[] x, int xOff, int n, float[] q, int qOff, float[] d, int dOff, float[] sums, int sOff) {
         for (int k = 0; k < n / BLOCK; k++) {
             int base = xOff + k * BLOCK;
             FloatVector max = FloatVector.fromArray(F, x, base).abs();
@@ -30,14 +37,21 @@ final class Q8Activations {
             float amax = max.reduceLanes(VectorOperators.MAX);
             d[dOff + k] = HalfPrecision.roundToF16(amax / 127f);
             float id = amax != 0f ? 127f / amax : 0f;
+            FloatVector sum = FloatVector.zero(F);
             for (int v = 0; v < BLOCK; v += L) {
-                FloatVector.fromArray(F, x, base + v).mul(id).add(ROUNDER).sub(ROUNDER).intoArray(q, qOff + k * BLOCK + v);
+                FloatVector qv = FloatVector.fromArray(F, x, base + v).mul(id).add(ROUNDER).sub(ROUNDER);
+                qv.intoArray(q, qOff + k * BLOCK + v);
+                sum = sum.add(qv);
+            }
+            if (sums != null) {
+                // integer-valued floats with |Σ| <= 32 · 127: the lane sum is exact in any order
+                sums[sOff + k] = HalfPrecision.roundToF16(amax / 127f * sum.reduceLanes(VectorOperators.ADD));
             }
         }
     }
 
-    /** The same quantization as a plain scalar loop, for the reference kernels and tests. */
-    static void quantizeReference(float[] x, int xOff, int n, float[] q, int qOff, float[] d, int dOff) {
+    /** The same quantization as a plain scalar loop (sums at {@code sums[dOff..]}), for the reference kernels. */
+    static void quantizeReference(float[] x, int xOff, int n, float[] q, int qOff, float[] d, int dOff, float[] sums) {
         for (int k = 0; k < n / BLOCK; k++) {
             int base = xOff + k * BLOCK;
             float amax = 0f;
@@ -46,8 +60,14 @@ final class Q8Activations {
             }
             d[dOff + k] = HalfPrecision.roundToF16(amax / 127f);
             float id = amax != 0f ? 127f / amax : 0f;
+            int sum = 0;
             for (int j = 0; j < BLOCK; j++) {
-                q[qOff + k * BLOCK + j] = x[base + j] * id + ROUNDER - ROUNDER;
+                float v = x[base + j] * id + ROUNDER - ROUNDER;
+                q[qOff + k * BLOCK + j] = v;
+                sum += (int) v;
+            }
+            if (sums != null) {
+                sums[dOff + k] = HalfPrecision.roundToF16(amax / 127f * sum);
             }
         }
     }

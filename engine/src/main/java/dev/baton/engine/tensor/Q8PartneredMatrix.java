@@ -10,8 +10,9 @@ import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Q8_0 / Q4_0 weights times Q8_0 activations. Each output is
- * <pre>  acc = 0;  for each block k in order:  acc = fma(S_k, d_w,k · d_a,k, acc)</pre>
+ * Q8_0 / Q4_0 / Q5_0 weights times Q8_0 activations, Q4_1 / Q5_1 weights times Q8_1 activations. Each output is
+ * <pre>  acc = 0;  for each block k in order:  acc = fma(S_k, d_w,k · d_a,k, acc)
+ *                                          [acc = fma(m_w,k, s_a,k, acc)   offset types only]</pre>
  * where {@code S_k = Σ q_w · q_a} over the block's 32 columns is an exact integer (|S| &lt; 2^20, so it is exact in
  * float whatever order it is summed in). That order does not depend on the vector width or the kernel, so the kernels
  * below and the scalar reference agree bit for bit on every machine.
@@ -56,12 +57,14 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private final Q8PartneredFormat quantized;
+    private final boolean offsets;
     private final int blocks;
     private final int blockBytes;
 
     Q8PartneredMatrix(Q8PartneredFormat format, MemorySegment data, int rows, int cols) {
         super(format, data, rows, cols);
         this.quantized = format;
+        this.offsets = format.hasBlockOffset();
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
     }
@@ -73,23 +76,29 @@ final class Q8PartneredMatrix extends TiledMatrix {
         if (!job.panel) {
             float[] q = scratch.activations(batch * cols);
             float[] d = scratch.activationScales(batch * blocks);
+            float[] s = offsets ? scratch.activationBlockSums(batch * blocks) : null;
             for (int b = 0; b < batch; b++) {
-                Q8Activations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks);
+                Q8Activations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, s, b * blocks);
             }
             job.activations = q;
             job.activationScales = d;
+            job.activationBlockSums = s;
             return;
         }
-        // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d at ((g·blocks +
-        // k)·16 + lane). Lanes past the batch stay zero.
+        // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d and s at
+        // ((g·blocks + k)·16 + lane). Lanes past the batch stay zero.
         int groups = (batch + 15) / 16;
         float[] q = scratch.activations(groups * cols * 16);
         float[] d = scratch.activationScales(groups * blocks * 16);
         Arrays.fill(q, 0, groups * cols * 16, 0f);
         Arrays.fill(d, 0, groups * blocks * 16, 0f);
-        float[] rowQ = scratch.row(cols + blocks);
+        float[] s = offsets ? scratch.activationBlockSums(groups * blocks * 16) : null;
+        if (offsets) {
+            Arrays.fill(s, 0, groups * blocks * 16, 0f);
+        }
+        float[] rowQ = scratch.row(cols + 2 * blocks);
         for (int b = 0; b < batch; b++) {
-            Q8Activations.quantize(x, b * cols, cols, rowQ, 0, rowQ, cols);
+            Q8Activations.quantize(x, b * cols, cols, rowQ, 0, rowQ, cols, offsets ? rowQ : null, cols + blocks);
             int base = (b >> 4) * cols * 16 + (b & 15);
             for (int c = 0; c < cols; c++) {
                 q[base + c * 16] = rowQ[c];
@@ -97,10 +106,14 @@ final class Q8PartneredMatrix extends TiledMatrix {
             int scaleBase = (b >> 4) * blocks * 16 + (b & 15);
             for (int k = 0; k < blocks; k++) {
                 d[scaleBase + k * 16] = rowQ[cols + k];
+                if (offsets) {
+                    s[scaleBase + k * 16] = rowQ[cols + blocks + k];
+                }
             }
         }
         job.activations = q;
         job.activationScales = d;
+        job.activationBlockSums = s;
     }
 
     @Override
@@ -128,15 +141,19 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /**
      * Unpacks blocks {@code [k0, k0+nk)} of the tile's 16 rows, block-major: row i's block k to
      * {@code wq[(k·16 + slot(i))·32 ..]} where slot(i) is i or, for the row-lane kernel, i with its four bits
-     * reversed; scales to {@code wd[k·16 + i]}. Rows past the matrix repeat its last row; their outputs are dropped.
+     * reversed; scales to {@code wd[k·16 + i]} and, for offset types, offsets to {@code wm[k·16 + i]}. Rows past the
+     * matrix repeat its last row; their outputs are dropped.
      */
-    private void unpackChunk(int r0, int k0, int nk, byte[] wq, float[] wd, boolean bitReversed) {
+    private void unpackChunk(int r0, int k0, int nk, byte[] wq, float[] wd, float[] wm, boolean bitReversed) {
         for (int i = 0; i < TILE; i++) {
             long off = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
             int slot = bitReversed ? Integer.reverse(i) >>> 28 : i;
             quantized.unpackQuants(data, off, nk, wq, slot * BLOCK, TILE * BLOCK);
             for (int k = 0; k < nk; k++) {
                 wd[k * TILE + i] = Q8PartneredFormat.blockScale(data, off + (long) k * blockBytes);
+                if (offsets) {
+                    wm[k * TILE + i] = Q8PartneredFormat.blockOffset(data, off + (long) k * blockBytes);
+                }
             }
         }
     }
@@ -145,14 +162,15 @@ final class Q8PartneredMatrix extends TiledMatrix {
         int batch = job.batch;
         byte[] wq = scratch.quants(TILE * CHUNK);
         float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
+        float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(batch * TILE);
         float[] folded = scratch.lanes(8 * TILE);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
-            unpackChunk(r0, k0, nk, wq, wd, true);
+            unpackChunk(r0, k0, nk, wq, wd, wm, true);
             for (int b = 0; b < batch; b++) {
-                accumulateRowLanes(wq, wd, nk, job.activations, b * cols + k0 * BLOCK, job.activationScales,
-                        b * blocks + k0, acc, b * TILE, folded);
+                accumulateRowLanes(wq, wd, wm, nk, job.activations, b * cols + k0 * BLOCK, job.activationScales,
+                        job.activationBlockSums, b * blocks + k0, acc, b * TILE, folded);
             }
         }
         float[] out = job.out;
@@ -170,8 +188,8 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * i. The first level runs as a loop through {@code folded}, which keeps the compiled code small enough for C2 to
      * intrinsify every vector operation (and the activation loads stay inside it, so no vector lives across it).
      */
-    private static void accumulateRowLanes(byte[] wq, float[] wd, int nk, float[] aq, int a, float[] ad, int d,
-            float[] acc, int accAt, float[] folded) {
+    private static void accumulateRowLanes(byte[] wq, float[] wd, float[] wm, int nk, float[] aq, int a, float[] ad,
+            float[] as, int d, float[] acc, int accAt, float[] folded) {
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0; k < nk; k++, a += BLOCK) {
             for (int p = 0, w = k * TILE * BLOCK; p < 8; p++, w += 2 * BLOCK) {
@@ -193,6 +211,9 @@ final class Q8PartneredMatrix extends TiledMatrix {
             FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 96), FloatVector.fromArray(F, folded, 112));
             FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
             sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
+            if (wm != null) {
+                sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
+            }
         }
         sum.intoArray(acc, accAt);
     }
@@ -210,18 +231,19 @@ final class Q8PartneredMatrix extends TiledMatrix {
         byte[] wb = scratch.quants(TILE * CHUNK);
         float[] wq = scratch.weights(TILE * CHUNK);
         float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
+        float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(TILE * groups * 16);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
-            unpackChunk(r0, k0, nk, wb, wd, false);
+            unpackChunk(r0, k0, nk, wb, wd, wm, false);
             widen(wb, wq, TILE * CHUNK);
             for (int i = 0; i < nr; i += 4) {
                 int g = 0;
                 for (; g + 2 <= groups; g += 2) {
-                    batchLanes4x2(wq, wd, i, g, groups, k0, nk, job, acc);
+                    batchLanes4x2(wq, wd, wm, i, g, groups, k0, nk, job, acc);
                 }
                 if (g < groups) {
-                    batchLanes4x1(wq, wd, i, g, groups, k0, nk, job, acc);
+                    batchLanes4x1(wq, wd, wm, i, g, groups, k0, nk, job, acc);
                 }
             }
         }
@@ -241,10 +263,11 @@ final class Q8PartneredMatrix extends TiledMatrix {
     }
 
     /** Rows i..i+3 of the tile × batch groups g, g+1, for blocks k0..k0+nk; accumulators at ((row·groups + g)·16). */
-    private void batchLanes4x2(float[] wq, float[] wd, int i, int g, int groups, int k0, int nk, MatmulJob job,
-            float[] acc) {
+    private void batchLanes4x2(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
+            MatmulJob job, float[] acc) {
         float[] aq = job.activations;
         float[] ad = job.activationScales;
+        float[] as = job.activationBlockSums;
         for (int k = 0; k < nk; k++) {
             int w0 = (k * TILE + i) * BLOCK;
             int w1 = w0 + BLOCK;
@@ -271,26 +294,29 @@ final class Q8PartneredMatrix extends TiledMatrix {
                 p30 = b3.fma(x0, p30);
                 p31 = b3.fma(x1, p31);
             }
-            FloatVector da0 = FloatVector.fromArray(F, ad, (g * blocks + k0 + k) * 16);
-            FloatVector da1 = FloatVector.fromArray(F, ad, ((g + 1) * blocks + k0 + k) * 16);
+            int sa0 = (g * blocks + k0 + k) * 16;
+            int sa1 = sa0 + blocks * 16;
+            FloatVector da0 = FloatVector.fromArray(F, ad, sa0);
+            FloatVector da1 = FloatVector.fromArray(F, ad, sa1);
             int at0 = (i * groups + g) * 16;
             int rowStride = groups * 16;
-            accumulate(acc, at0, p00, da0, wd[k * TILE + i]);
-            accumulate(acc, at0 + 16, p01, da1, wd[k * TILE + i]);
-            accumulate(acc, at0 + rowStride, p10, da0, wd[k * TILE + i + 1]);
-            accumulate(acc, at0 + rowStride + 16, p11, da1, wd[k * TILE + i + 1]);
-            accumulate(acc, at0 + 2 * rowStride, p20, da0, wd[k * TILE + i + 2]);
-            accumulate(acc, at0 + 2 * rowStride + 16, p21, da1, wd[k * TILE + i + 2]);
-            accumulate(acc, at0 + 3 * rowStride, p30, da0, wd[k * TILE + i + 3]);
-            accumulate(acc, at0 + 3 * rowStride + 16, p31, da1, wd[k * TILE + i + 3]);
+            accumulate(acc, at0, p00, da0, wd, wm, k * TILE + i, as, sa0);
+            accumulate(acc, at0 + 16, p01, da1, wd, wm, k * TILE + i, as, sa1);
+            accumulate(acc, at0 + rowStride, p10, da0, wd, wm, k * TILE + i + 1, as, sa0);
+            accumulate(acc, at0 + rowStride + 16, p11, da1, wd, wm, k * TILE + i + 1, as, sa1);
+            accumulate(acc, at0 + 2 * rowStride, p20, da0, wd, wm, k * TILE + i + 2, as, sa0);
+            accumulate(acc, at0 + 2 * rowStride + 16, p21, da1, wd, wm, k * TILE + i + 2, as, sa1);
+            accumulate(acc, at0 + 3 * rowStride, p30, da0, wd, wm, k * TILE + i + 3, as, sa0);
+            accumulate(acc, at0 + 3 * rowStride + 16, p31, da1, wd, wm, k * TILE + i + 3, as, sa1);
         }
     }
 
     /** Rows i..i+3 of the tile × batch group g. */
-    private void batchLanes4x1(float[] wq, float[] wd, int i, int g, int groups, int k0, int nk, MatmulJob job,
-            float[] acc) {
+    private void batchLanes4x1(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
+            MatmulJob job, float[] acc) {
         float[] aq = job.activations;
         float[] ad = job.activationScales;
+        float[] as = job.activationBlockSums;
         for (int k = 0; k < nk; k++) {
             int w0 = (k * TILE + i) * BLOCK;
             int w1 = w0 + BLOCK;
@@ -306,19 +332,28 @@ final class Q8PartneredMatrix extends TiledMatrix {
                 p2 = FloatVector.broadcast(F, wq[w2 + w]).fma(x0, p2);
                 p3 = FloatVector.broadcast(F, wq[w3 + w]).fma(x0, p3);
             }
-            FloatVector da = FloatVector.fromArray(F, ad, (g * blocks + k0 + k) * 16);
+            int sa0 = (g * blocks + k0 + k) * 16;
+            FloatVector da = FloatVector.fromArray(F, ad, sa0);
             int at0 = (i * groups + g) * 16;
             int rowStride = groups * 16;
-            accumulate(acc, at0, p0, da, wd[k * TILE + i]);
-            accumulate(acc, at0 + rowStride, p1, da, wd[k * TILE + i + 1]);
-            accumulate(acc, at0 + 2 * rowStride, p2, da, wd[k * TILE + i + 2]);
-            accumulate(acc, at0 + 3 * rowStride, p3, da, wd[k * TILE + i + 3]);
+            accumulate(acc, at0, p0, da, wd, wm, k * TILE + i, as, sa0);
+            accumulate(acc, at0 + rowStride, p1, da, wd, wm, k * TILE + i + 1, as, sa0);
+            accumulate(acc, at0 + 2 * rowStride, p2, da, wd, wm, k * TILE + i + 2, as, sa0);
+            accumulate(acc, at0 + 3 * rowStride, p3, da, wd, wm, k * TILE + i + 3, as, sa0);
         }
     }
 
-    /** acc[at..] = fma(S, d_w · d_a, acc[at..]) for 16 batch lanes. */
-    private static void accumulate(float[] acc, int at, FloatVector s, FloatVector da, float dw) {
-        s.fma(da.mul(dw), FloatVector.fromArray(F, acc, at)).intoArray(acc, at);
+    /**
+     * acc[at..] = fma(S, d_w · d_a, acc[at..]) for 16 batch lanes, then for offset types fma(m_w, s_a, acc[at..]);
+     * d_w and m_w are {@code wd[w]} and {@code wm[w]}, d_a and s_a are at {@code sa} in their panels.
+     */
+    private static void accumulate(float[] acc, int at, FloatVector s, FloatVector da, float[] wd, float[] wm, int w,
+            float[] as, int sa) {
+        FloatVector v = s.fma(da.mul(wd[w]), FloatVector.fromArray(F, acc, at));
+        if (wm != null) {
+            v = FloatVector.broadcast(F, wm[w]).fma(FloatVector.fromArray(F, as, sa), v);
+        }
+        v.intoArray(acc, at);
     }
 
     /** Any vector width: one row, block sums reduced lane-wise (exact), then the same FMA chain. */
@@ -337,8 +372,13 @@ final class Q8PartneredMatrix extends TiledMatrix {
                     p = FloatVector.fromArray(F, wq, k * BLOCK + v)
                             .fma(FloatVector.fromArray(F, job.activations, b * cols + k * BLOCK + v), p);
                 }
-                float dw = Q8PartneredFormat.blockScale(data, r * rowBytes + (long) k * blockBytes);
+                long block = r * rowBytes + (long) k * blockBytes;
+                float dw = Q8PartneredFormat.blockScale(data, block);
                 acc = Math.fma(p.reduceLanes(VectorOperators.ADD), dw * job.activationScales[b * blocks + k], acc);
+                if (offsets) {
+                    acc = Math.fma(Q8PartneredFormat.blockOffset(data, block), job.activationBlockSums[b * blocks + k],
+                            acc);
+                }
             }
             job.out[b * rows + r] = acc;
         }
@@ -350,8 +390,9 @@ final class Q8PartneredMatrix extends TiledMatrix {
         byte[] wq = new byte[cols];
         float[] aq = new float[batch * cols];
         float[] ad = new float[batch * blocks];
+        float[] as = offsets ? new float[batch * blocks] : null;
         for (int b = 0; b < batch; b++) {
-            Q8Activations.quantizeReference(x, b * cols, cols, aq, b * cols, ad, b * blocks);
+            Q8Activations.quantizeReference(x, b * cols, cols, aq, b * cols, ad, b * blocks, as);
         }
         for (int r = 0; r < rows; r++) {
             quantized.unpackQuants(data, r * rowBytes, blocks, wq, 0, BLOCK);
@@ -362,8 +403,12 @@ final class Q8PartneredMatrix extends TiledMatrix {
                     for (int j = 0; j < BLOCK; j++) {
                         sum += wq[k * BLOCK + j] * (int) aq[b * cols + k * BLOCK + j];
                     }
-                    float dw = Q8PartneredFormat.blockScale(data, r * rowBytes + (long) k * blockBytes);
+                    long block = r * rowBytes + (long) k * blockBytes;
+                    float dw = Q8PartneredFormat.blockScale(data, block);
                     acc = Math.fma((float) sum, dw * ad[b * blocks + k], acc);
+                    if (offsets) {
+                        acc = Math.fma(Q8PartneredFormat.blockOffset(data, block), as[b * blocks + k], acc);
+                    }
                 }
                 out[b * rows + r] = acc;
             }

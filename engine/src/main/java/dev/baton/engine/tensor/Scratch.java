@@ -14,9 +14,11 @@ final class Scratch {
     private byte[] quants = new byte[0];
     private float[] weights = new float[0];
     private float[] weightScales = new float[0];
+    private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
+    private float[] activationBlockSums = new float[0];
     private float[] accumulators = new float[0];
     private float[] row = new float[0];
 
@@ -98,5 +100,19 @@ final class Scratch {
             activationSums = new int[n];
         }
         return activationSums;
+    }
+
+    float[] weightOffsets(int n) {
+        if (weightOffsets.length < n) {
+            weightOffsets = new float[n];
+        }
+        return weightOffsets;
+    }
+
+    float[] activationBlockSums(int n) {
+        if (activationBlockSums.length < n) {
+            activationBlockSums = new float[n];
+        }
+        return activationBlockSums;
     }
 }
