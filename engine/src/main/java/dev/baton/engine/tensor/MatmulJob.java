@@ -9,6 +9,7 @@ final class MatmulJob implements ComputePool.RangeTask {
     float[] activations;
     float[] activationScales;
     int[] activationSums;
+    float[] activationBlockSums;
     int activationStride;
     int batch;
     float[] out;
@@ -23,6 +24,7 @@ final class MatmulJob implements ComputePool.RangeTask {
         activations = null;
         activationScales = null;
         activationSums = null;
+        activationBlockSums = null;
         out = null;
     }
 }

@@ -11,9 +11,11 @@ final class Scratch {
     final float[] lanes = new float[KernelSpecies.LANES];
     private float[] weights = new float[0];
     private float[] weightScales = new float[0];
+    private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
+    private float[] activationBlockSums = new float[0];
 
     static Scratch current() {
         return CURRENT.get();
@@ -52,5 +54,19 @@ final class Scratch {
             activationSums = new int[n];
         }
         return activationSums;
+    }
+
+    float[] weightOffsets(int n) {
+        if (weightOffsets.length < n) {
+            weightOffsets = new float[n];
+        }
+        return weightOffsets;
+    }
+
+    float[] activationBlockSums(int n) {
+        if (activationBlockSums.length < n) {
+            activationBlockSums = new float[n];
+        }
+        return activationBlockSums;
     }
 }
