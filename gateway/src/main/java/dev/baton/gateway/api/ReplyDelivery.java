@@ -59,11 +59,12 @@ final class ReplyDelivery implements RequestRecord.Listener {
         if (done) {
             return;
         }
-        armTimer();
-        writer.onEvent(event);
         if (event.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED || event.hasError()) {
-            finish();
+            finish(); // the slot is free before the client can read its answer and send the next request
+        } else {
+            armTimer();
         }
+        writer.onEvent(event);
     }
 
     /** The client's connection closed before its answer ended. */
@@ -85,8 +86,8 @@ final class ReplyDelivery implements RequestRecord.Listener {
         record.abandon(RequestRecord.State.FAILED, ErrorInfo.newBuilder().setCode(ErrorCode.ERROR_CODE_INTERNAL)
                 .setMessage(error.getMessage()).build());
         store.retire(record);
-        writer.fail(error);
         finish();
+        writer.fail(error);
     }
 
     private void timedOut() {
@@ -98,8 +99,8 @@ final class ReplyDelivery implements RequestRecord.Listener {
         record.abandon(RequestRecord.State.FAILED, ErrorInfo.newBuilder().setCode(ErrorCode.ERROR_CODE_INTERNAL)
                 .setMessage(why).build());
         store.retire(record);
-        writer.fail(new ApiError(504, "timeout_error", why, null, "pipeline_timeout"));
         finish();
+        writer.fail(new ApiError(504, "timeout_error", why, null, "pipeline_timeout"));
     }
 
     private void armTimer() {

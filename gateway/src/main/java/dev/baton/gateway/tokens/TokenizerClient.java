@@ -96,6 +96,7 @@ public class TokenizerClient {
         return switch (status.getCode()) {
             case INVALID_ARGUMENT -> ApiError.invalid(param, detail);
             case RESOURCE_EXHAUSTED -> ApiError.tooLarge(detail);
+            case FAILED_PRECONDITION -> ApiError.internal("the model's chat template cannot be used: " + detail);
             case UNIMPLEMENTED -> new ApiError(501, "not_implemented_error", detail, param, "not_implemented");
             case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> {
                 LOG.debugf("tokenizer unavailable: %s", detail);

@@ -111,16 +111,16 @@ class ErrorStatusesIT {
         String slow = "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":20}";
         List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
         ExecutorService clients = Executors.newFixedThreadPool(2);
-        for (int i = 0; i < 2; i++) {
-            Map<String, String> headers = Map.of("Authorization", "Bearer " + API_KEY, "X-Request-Id", "slow-429-" + i + "-" + System.nanoTime());
+        List<String> ids = List.of("slow-429-a-" + System.nanoTime(), "slow-429-b-" + System.nanoTime());
+        for (String id : ids) {
+            Map<String, String> headers = Map.of("Authorization", "Bearer " + API_KEY, "X-Request-Id", id);
             running.add(CompletableFuture.supplyAsync(() -> Api.post(system.gatewayB, "/v1/completions", slow, headers), clients));
         }
         long deadline = System.nanoTime() + 10_000_000_000L;
-        HttpResponse<String> third;
-        do { // until both slow requests hold their slots
-            third = Api.post(system.gatewayB, "/v1/completions", slow.replace("20", "1"), KEY);
-        } while (third.statusCode() != 429 && System.nanoTime() < deadline);
-        assertError(third, 429, "rate_limit_error");
+        while (!system.pipeline.requests.keySet().containsAll(ids) && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(20); // both hold their slots once published
+        }
+        assertError(Api.post(system.gatewayB, "/v1/completions", slow.replace("20", "1"), KEY), 429, "rate_limit_error");
         running.forEach(r -> assertEquals(200, r.join().statusCode()));
         clients.shutdown();
         assertEquals(200, Api.post(system.gatewayB, "/v1/completions", slow.replace("20", "1"), KEY).statusCode());
