@@ -33,7 +33,7 @@ final class TemplateLexer {
             int tag = nextTagStart(pos);
             if (tag < 0) {
                 text(source.substring(pos), false, false);
-                pos = source.length();
+                advanceTo(source.length());
                 break;
             }
             char kind = source.charAt(tag + 1);
