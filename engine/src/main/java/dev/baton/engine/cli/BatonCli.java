@@ -19,6 +19,8 @@ import java.util.Optional;
 public final class BatonCli {
     /** Every subcommand, in the order {@code help} lists them. */
     static final List<CliCommand> COMMANDS = List.of(
+            new GenerateCommand(),
+            new BenchCommand(),
             new InspectCommand(),
             new QuantizeCommand(),
             new SynthCommand(),
