@@ -34,6 +34,7 @@ import org.openjdk.jmh.infra.Blackhole;
 public class TokenizerThroughputBenchmark {
     static final int TEXT_BYTES = 4_000_000;
     private static final int DOCUMENT_BYTES = 2_000;
+    private static final long SEED = 42;
 
     /** A SentencePiece vocabulary (Llama 2) and a byte-level BPE one (GPT-2). */
     @Param({"llama-spm", "gpt-2"})
@@ -46,8 +47,7 @@ public class TokenizerThroughputBenchmark {
     @Setup
     public void encodeOnceAndCheckRoundTrip() {
         tokenizer = LlamaCppVocabularies.load(vocab);
-        List<String> generated = EnglishLikeText.documents(42, TEXT_BYTES, DOCUMENT_BYTES);
-        documents = generated.toArray(String[]::new);
+        documents = documents().toArray(String[]::new);
         ids = new int[documents.length][];
         for (int i = 0; i < documents.length; i++) {
             ids[i] = tokenizer.encode(documents[i], false, false);
@@ -55,6 +55,11 @@ public class TokenizerThroughputBenchmark {
                 throw new IllegalStateException(vocab + ": document " + i + " does not round-trip");
             }
         }
+    }
+
+    /** The benchmark's text, the same in every run. */
+    static List<String> documents() {
+        return EnglishLikeText.documents(SEED, TEXT_BYTES, DOCUMENT_BYTES);
     }
 
     @Benchmark

@@ -7,8 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * The vocabulary files of llama.cpp's tokenizer tests in the shared test data ({@code $BATON_SHARED}, else
- * {@code ../shared} beside the repository named by {@code -Dbaton.home}, which bin/baton sets).
+ * The vocabulary files of llama.cpp's tokenizer tests in the shared test data: {@code $BATON_SHARED} (bin/baton sets
+ * it to {@code ../shared} beside the repository), else {@code ../shared} from the working directory.
  */
 final class LlamaCppVocabularies {
     private LlamaCppVocabularies() {
@@ -26,7 +26,7 @@ final class LlamaCppVocabularies {
     private static Path sharedRoot() {
         String env = System.getenv("BATON_SHARED");
         Path root = env != null && !env.isBlank() ? Path.of(env)
-                : Path.of(System.getProperty("baton.home", ".")).resolve("../shared");
+                : Path.of("..", "shared");
         if (!Files.isDirectory(root)) {
             throw new IllegalStateException("shared test data not found at " + root.toAbsolutePath().normalize()
                     + " (set BATON_SHARED)");
