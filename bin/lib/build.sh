@@ -14,6 +14,10 @@ system_artifact() {
   esac
 }
 
+# Maven leaves a jar untouched when its contents did not change, so a jar can be older than an edit that changed
+# nothing in it (a comment in the parent pom, say); a stamp written after each build here covers that case.
+SYSTEM_BUILD_STAMP="$BATON_HOME/target/baton-up-build.stamp"
+
 # Prints the first service module whose jar is missing or older than the sources (nothing when all are fresh).
 system_missing_or_stale() {
   local module jar
@@ -22,14 +26,15 @@ system_missing_or_stale() {
     [[ -f "$jar" ]] || { echo "$module"; return; }
   done
   [[ -n "${BATON_NO_BUILD:-}" ]] && return
+  local sources=("$BATON_HOME/pom.xml") source_module
+  for source_module in "${SYSTEM_SOURCE_MODULES[@]}"; do
+    sources+=("$BATON_HOME/$source_module/src/main" "$BATON_HOME/$source_module/pom.xml")
+  done
+  local stamp=()
+  [[ -f "$SYSTEM_BUILD_STAMP" ]] && stamp=(-newer "$SYSTEM_BUILD_STAMP")
   for module in "${SYSTEM_MODULES[@]}"; do
     jar="$(system_artifact "$module")"
-    local sources=("$BATON_HOME/pom.xml")
-    local source_module
-    for source_module in "${SYSTEM_SOURCE_MODULES[@]}"; do
-      sources+=("$BATON_HOME/$source_module/src/main" "$BATON_HOME/$source_module/pom.xml")
-    done
-    if [[ -n "$(find "${sources[@]}" -newer "$jar" -print -quit 2>/dev/null)" ]]; then
+    if [[ -n "$(find "${sources[@]}" -newer "$jar" "${stamp[@]}" -print -quit 2>/dev/null)" ]]; then
       echo "$module"
       return
     fi
@@ -48,4 +53,6 @@ system_build_if_needed() {
   list="$(IFS=,; echo "${SYSTEM_MODULES[*]}")"
   echo "baton: building $list (first time a few minutes; $stale is missing or older than its sources)" >&2
   (cd "$BATON_HOME" && ./mvnw -q -B -ntp -pl "$list" -am package -DskipTests >&2)
+  mkdir -p "$(dirname "$SYSTEM_BUILD_STAMP")"
+  touch "$SYSTEM_BUILD_STAMP"
 }
