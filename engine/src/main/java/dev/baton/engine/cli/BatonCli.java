@@ -19,9 +19,12 @@ import java.util.Optional;
 public final class BatonCli {
     /** Every subcommand, in the order {@code help} lists them. */
     static final List<CliCommand> COMMANDS = List.of(
+            new GenerateCommand(),
+            new BenchCommand(),
             new InspectCommand(),
             new QuantizeCommand(),
-            new SynthCommand());
+            new SynthCommand(),
+            new TokenizeCommand());
 
     private BatonCli() {
     }

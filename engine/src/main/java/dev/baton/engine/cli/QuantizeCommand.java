@@ -1,9 +1,9 @@
 package dev.baton.engine.cli;
 
 import dev.baton.engine.gguf.GgufFile;
+import dev.baton.engine.gguf.GgufFileType;
 import dev.baton.engine.gguf.GgufQuantizer;
 import dev.baton.engine.tensor.ComputePool;
-import dev.baton.engine.tensor.GgmlType;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,9 +13,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
-/** {@code baton quantize IN OUT --type T}: rewrites a model's weights in another type (see {@link GgufQuantizer}). */
+/**
+ * {@code baton quantize IN OUT --type T}: rewrites a model as llama-quantize's file type T (see
+ * {@link GgufQuantizer}).
+ */
 final class QuantizeCommand implements CliCommand {
-    static final List<String> TYPES = List.of("f32", "f16", "bf16", "q8_0", "q4_0");
+    static final List<String> TYPES = GgufFileType.cliNames();
 
     @Override
     public String name() {
@@ -24,7 +27,7 @@ final class QuantizeCommand implements CliCommand {
 
     @Override
     public String usage() {
-        return "quantize IN.gguf OUT.gguf --type f32|f16|bf16|q8_0|q4_0 [--threads N]";
+        return "quantize IN.gguf OUT.gguf --type " + String.join("|", TYPES) + " [--threads N]";
     }
 
     @Override
@@ -35,7 +38,7 @@ final class QuantizeCommand implements CliCommand {
     @Override
     public int run(CliArgs args, PrintStream out, PrintStream err) throws Exception {
         List<String> files = args.requirePositionals("IN.gguf", "OUT.gguf");
-        GgmlType target = weightType(args.choice("type", null, TYPES));
+        GgufFileType target = GgufFileType.byCliName(args.choice("type", null, TYPES)).orElseThrow();
         Path in = Path.of(files.get(0));
         Path dst = Path.of(files.get(1));
         long start = System.nanoTime();
@@ -47,13 +50,9 @@ final class QuantizeCommand implements CliCommand {
                 summary.merge(key, 1, Integer::sum);
             }
             out.printf(Locale.ROOT, "%s -> %s (%s): %d tensors %s, %d bytes, %.1f s%n", in, dst,
-                    target.name(), done.size(), summary, Files.size(dst), (System.nanoTime() - start) / 1e9);
+                    target.cliName(), done.size(), summary, Files.size(dst), (System.nanoTime() - start) / 1e9);
         }
         return 0;
-    }
-
-    static GgmlType weightType(String name) {
-        return GgmlType.valueOf(name.toUpperCase(Locale.ROOT));
     }
 
     static int threads(CliArgs args) {

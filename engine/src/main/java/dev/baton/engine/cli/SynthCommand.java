@@ -17,6 +17,9 @@ final class SynthCommand implements CliCommand {
     /** Relative to the shared folder beside the repository. */
     static final String DEFAULT_VOCAB = "testdata/tokenizer/ggml-vocab-llama-spm.gguf";
 
+    /** Single-type models; K-quant mixes come from {@code quantize} on a synthesized F16 model. */
+    static final List<String> TYPES = List.of("f32", "f16", "bf16", "q8_0", "q4_0");
+
     @Override
     public String name() {
         return "synth";
@@ -25,7 +28,7 @@ final class SynthCommand implements CliCommand {
     @Override
     public String usage() {
         return "synth --shape " + String.join("|", SyntheticLlama.SHAPES.stream().map(SyntheticLlama.Shape::name).toList())
-                + " [--type f32|f16|bf16|q8_0|q4_0] [--vocab FILE.gguf] [--seed N] [--threads N] OUT.gguf";
+                + " [--type " + String.join("|", TYPES) + "] [--vocab FILE.gguf] [--seed N] [--threads N] OUT.gguf";
     }
 
     @Override
@@ -38,7 +41,7 @@ final class SynthCommand implements CliCommand {
         Path dst = Path.of(args.requirePositionals("OUT.gguf").getFirst());
         List<String> shapes = SyntheticLlama.SHAPES.stream().map(SyntheticLlama.Shape::name).toList();
         SyntheticLlama.Shape shape = SyntheticLlama.shape(args.choice("shape", null, shapes)).orElseThrow();
-        GgmlType type = QuantizeCommand.weightType(args.choice("type", "f32", QuantizeCommand.TYPES));
+        GgmlType type = GgmlType.valueOf(args.choice("type", "f32", TYPES).toUpperCase(Locale.ROOT));
         long seed = args.longValue("seed", 42);
         Path vocab = args.value("vocab").map(Path::of).orElseGet(SynthCommand::defaultVocabulary);
         long start = System.nanoTime();

@@ -120,9 +120,16 @@ final class GgufCursor {
     }
 
     String string(String field) {
+        return string(field, Long.MAX_VALUE);
+    }
+
+    /** A string of at most {@code maxBytes} bytes. */
+    String string(String field, long maxBytes) {
         long at = pos;
         int n = (int) count(field, 1);
-        need(n, field);
+        if (n > maxBytes) {
+            throw new GgufFormatException(at, field, "length " + n + " exceeds the limit of " + maxBytes + " bytes");
+        }
         byte[] bytes = new byte[n];
         MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, pos, bytes, 0, n);
         pos += n;

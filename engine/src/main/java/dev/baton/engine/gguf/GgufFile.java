@@ -34,6 +34,10 @@ public final class GgufFile implements AutoCloseable {
     /** Nested metadata arrays deeper than this are refused, so a hostile file cannot exhaust the stack. */
     private static final int MAX_ARRAY_DEPTH = 16;
     private static final int MAX_DIMENSIONS = 4;
+    /** The GGUF specification's limit on metadata key length. */
+    static final int MAX_KEY_BYTES = 65_535;
+    /** ggml's GGML_MAX_NAME (64) less the terminating NUL: ggml cannot hold longer tensor names. */
+    static final int MAX_TENSOR_NAME_BYTES = 63;
     /**
      * Metadata and tensor infos beyond this are refused. Real headers are tens of MB at most (a 256K-token vocabulary);
      * the limit bounds the heap a hostile header can claim, since decoded strings take up to 3x their bytes.
@@ -168,7 +172,7 @@ public final class GgufFile implements AutoCloseable {
         LinkedHashMap<String, GgufMetadata.Entry> entries = new LinkedHashMap<>();
         for (long i = 0; i < count; i++) {
             long keyAt = in.position();
-            String key = in.string("metadata[" + i + "].key");
+            String key = in.string("metadata[" + i + "].key", MAX_KEY_BYTES);
             if (entries.containsKey(key)) {
                 throw new GgufFormatException(keyAt, "metadata[" + i + "].key", "duplicate key "
                         + GgufFormatException.quote(key));
@@ -285,7 +289,7 @@ public final class GgufFile implements AutoCloseable {
         Map<String, Long> seen = new HashMap<>();
         for (long i = 0; i < count; i++) {
             long nameAt = in.position();
-            String name = in.string("tensor_infos[" + i + "].name");
+            String name = in.string("tensor_infos[" + i + "].name", MAX_TENSOR_NAME_BYTES);
             String field = tensorField(name);
             if (seen.putIfAbsent(name, nameAt) != null) {
                 throw new GgufFormatException(nameAt, field + " name", "duplicate tensor name (first at offset "

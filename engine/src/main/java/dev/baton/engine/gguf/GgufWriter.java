@@ -80,6 +80,9 @@ public final class GgufWriter implements AutoCloseable {
     public GgufWriter put(String key, GgufValueType type, Object value) {
         requireHeaderOpen();
         Objects.requireNonNull(key, "key");
+        if (key.getBytes(StandardCharsets.UTF_8).length > GgufFile.MAX_KEY_BYTES) {
+            throw new IllegalArgumentException("metadata key longer than " + GgufFile.MAX_KEY_BYTES + " bytes");
+        }
         if (key.equals(GgufFile.ALIGNMENT_KEY) && !tensors.isEmpty()) {
             throw new IllegalStateException("set " + key + " before declaring tensors: their offsets depend on it");
         }
@@ -126,6 +129,10 @@ public final class GgufWriter implements AutoCloseable {
     /** Declares the next tensor; its data offset follows the previous tensor's, aligned. */
     public GgufTensorInfo addTensor(String name, GgmlType type, long... shape) {
         requireHeaderOpen();
+        if (name.getBytes(StandardCharsets.UTF_8).length > GgufFile.MAX_TENSOR_NAME_BYTES) {
+            throw new IllegalArgumentException("tensor name " + name + " is longer than ggml's "
+                    + GgufFile.MAX_TENSOR_NAME_BYTES + " bytes");
+        }
         if (tensors.stream().anyMatch(t -> t.name().equals(name))) {
             throw new IllegalArgumentException("duplicate tensor name " + name);
         }

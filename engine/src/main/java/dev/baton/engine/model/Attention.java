@@ -2,7 +2,6 @@ package dev.baton.engine.model;
 
 import dev.baton.engine.tensor.ComputePool;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 import java.util.Arrays;
@@ -24,7 +23,7 @@ import java.util.Arrays;
  * order: the result does not depend on the batch, the chunking or the thread count.
  */
 final class Attention implements ComputePool.RangeTask {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
 
     private final ComputePool pool;
     private final KvCache cache;
@@ -118,7 +117,7 @@ final class Attention implements ComputePool.RangeTask {
         }
     }
 
-    /** Σ a[i]·b[i]: 16-lane partial sums, then a fixed-order lane reduction, then the scalar tail. */
+    /** Σ a[i]·b[i]: per-lane partial sums, then a fixed reduction tree, then the scalar tail. */
     static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
         int i = 0;
         float sum = 0f;
@@ -129,7 +128,7 @@ final class Attention implements ComputePool.RangeTask {
                 acc = FloatVector.fromArray(SPECIES, a, aOffset + i)
                         .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc);
             }
-            sum = acc.reduceLanes(VectorOperators.ADD);
+            sum = VectorMath.sumLanes(acc);
         }
         for (; i < n; i++) {
             sum += a[aOffset + i] * b[bOffset + i];
@@ -162,7 +161,7 @@ final class Attention implements ComputePool.RangeTask {
         }
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = (float) Math.exp(x[i] - max);
+            float e = VectorMath.exp(x[i] - max);
             x[i] = e;
             sum += e;
         }

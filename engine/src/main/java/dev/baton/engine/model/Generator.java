@@ -1,5 +1,9 @@
 package dev.baton.engine.model;
 
+import dev.baton.engine.sampling.Sampler;
+import dev.baton.engine.sampling.SamplingParams;
+import dev.baton.engine.sampling.TokenHistory;
+
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -7,7 +11,8 @@ import java.util.function.IntPredicate;
 
 /**
  * Prompt ids in, generated ids out, over a {@link LocalPipeline}: prefill in chunks, then decode one token per step,
- * sampling each token, until an end-of-generation token, the token limit or the context limit. Several requests run
+ * sampling each token with the {@link Sampler} (token {@code i} of a request is drawn with index {@code i}, so the
+ * result does not depend on what else runs), until an end-of-generation token, the token limit or the context limit. Several requests run
  * together: their prompts are prefilled first (chunks packed into steps up to the step capacity), then every running
  * sequence advances by one token per step.
  */
@@ -16,6 +21,7 @@ public final class Generator {
     private final IntPredicate endOfGeneration;
     private final StepBatch batch;
     private final int prefillChunk;
+    private final Sampler sampler;
 
     /**
      * @param endOfGeneration which token ids end a sequence (EOS, EOT); such a token is not part of the output
@@ -29,6 +35,7 @@ public final class Generator {
         this.endOfGeneration = endOfGeneration;
         this.batch = pipeline.capacity().newBatch();
         this.prefillChunk = prefillChunk;
+        this.sampler = new Sampler(pipeline.config().vocabSize());
     }
 
     /** Receives each generated token as soon as it is sampled. */
@@ -37,8 +44,8 @@ public final class Generator {
         void onToken(int index, int tokenId);
     }
 
-    /** One sequence to generate: its prompt, how many tokens at most, and who hears about each token. */
-    public record Request(int[] promptIds, int maxTokens, TokenListener listener) {
+    /** One sequence to generate: its prompt, how to sample, how many tokens at most, who hears about each token. */
+    public record Request(int[] promptIds, SamplingParams sampling, int maxTokens, TokenListener listener) {
         public Request {
             if (promptIds.length == 0) {
                 throw new IllegalArgumentException("the prompt needs at least one token");
@@ -49,8 +56,9 @@ public final class Generator {
             promptIds = promptIds.clone();
         }
 
+        /** Greedy decoding, nobody listening. */
         public Request(int[] promptIds, int maxTokens) {
-            this(promptIds, maxTokens, (index, id) -> {
+            this(promptIds, SamplingParams.greedy(), maxTokens, (index, id) -> {
             });
         }
     }
@@ -110,7 +118,9 @@ public final class Generator {
                 clock.add(prefill, batch.rows(), System.nanoTime() - start);
                 for (int s = 0; s < batch.segments(); s++) {
                     if (logits.has(s)) {
-                        running.get((int) batch.sequenceId(s)).accept(argmax(logits, s));
+                        Running r = running.get((int) batch.sequenceId(s));
+                        r.accept(sampler.sample(logits.values(), logits.offset(s), r.request.sampling(), r.count,
+                                r.history).id());
                     }
                 }
                 for (Running r : running) {
@@ -158,24 +168,12 @@ public final class Generator {
         return false;
     }
 
-    /** The highest-scoring token; ties go to the lowest id. */
-    private static int argmax(Logits logits, int segment) {
-        float[] v = logits.values();
-        int offset = logits.offset(segment);
-        int best = 0;
-        for (int i = 1; i < logits.vocab(); i++) {
-            if (v[offset + i] > v[offset + best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
-
     private final class Running {
         final long id;
         final int[] prompt;
         final Request request;
         final int maxContext;
+        final TokenHistory history;
         int[] generated = new int[16];
         int count;
         int fed;
@@ -189,6 +187,7 @@ public final class Generator {
             this.request = request;
             this.prompt = request.promptIds();
             this.maxContext = maxContext;
+            this.history = new TokenHistory(prompt);
             if (request.maxTokens() == 0) {
                 finish(FinishReason.LENGTH);
             }
@@ -203,6 +202,7 @@ public final class Generator {
                 generated = Arrays.copyOf(generated, count * 2);
             }
             generated[count] = token;
+            history.append(token);
             request.listener().onToken(count, token);
             count++;
             lastToken = token;

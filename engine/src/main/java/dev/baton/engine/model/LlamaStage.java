@@ -4,7 +4,6 @@ import dev.baton.engine.gguf.GgufFile;
 import dev.baton.engine.tensor.ComputePool;
 import dev.baton.engine.tensor.WeightMatrix;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -26,7 +25,7 @@ import jdk.incubator.vector.VectorSpecies;
  * sized once for the {@link StepCapacity}; a step allocates nothing. Not thread-safe: one step at a time.
  */
 public final class LlamaStage implements AutoCloseable {
-    private static final VectorSpecies<Float> SPECIES = FloatVector.SPECIES_PREFERRED;
+    private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
 
     private final LlamaConfig config;
     private final RangeWeights weights;
@@ -259,12 +258,12 @@ public final class LlamaStage implements AutoCloseable {
             int i = 0;
             for (; i < bound; i += SPECIES.length()) {
                 FloatVector g = FloatVector.fromArray(SPECIES, gate, base + i);
-                FloatVector e = g.neg().lanewise(VectorOperators.EXP);
+                FloatVector e = VectorMath.exp(g.neg());
                 g.div(e.add(1f)).mul(FloatVector.fromArray(SPECIES, up, base + i)).intoArray(gate, base + i);
             }
             for (; i < width; i++) {
                 float g = gate[base + i];
-                gate[base + i] = g / (1f + (float) Math.exp(-g)) * up[base + i];
+                gate[base + i] = g / (1f + VectorMath.exp(-g)) * up[base + i];
             }
         }
     }

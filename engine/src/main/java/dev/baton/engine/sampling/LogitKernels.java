@@ -1,5 +1,7 @@
 package dev.baton.engine.sampling;
 
+import java.util.Arrays;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
@@ -107,6 +109,38 @@ final class LogitKernels {
             total += blockSum;
         }
         return total;
+    }
+
+    /** Thresholds per {@link #massAtOrAbove} pass. */
+    static final int THRESHOLDS = 8;
+    /** Tokens per partial sum in {@link #massAtOrAbove}: the block's logits and weights stay in L1 across thresholds. */
+    private static final int MASS_BLOCK = 1024;
+
+    /**
+     * For each of {@link #THRESHOLDS} logit thresholds t, the total weight of the tokens with {@code logit >= t},
+     * over {@code logits[base .. base+n)} and the aligned {@code weights[0 .. n)}. Lanes are summed in a fixed order
+     * (as in {@link #weigh}), so the result does not depend on the JIT.
+     */
+    static void massAtOrAbove(float[] logits, int base, float[] weights, int n, float[] thresholds, double[] mass,
+                              float[] lanes) {
+        Arrays.fill(mass, 0);
+        for (int start = 0; start < n; start += MASS_BLOCK) {
+            int end = Math.min(n, start + MASS_BLOCK);
+            for (int j = 0; j < THRESHOLDS; j++) {
+                float t = thresholds[j];
+                FloatVector sums = FloatVector.zero(FLOATS);
+                for (int i = start; i < end; i += FLOATS.length()) {
+                    VectorMask<Float> inRange = FLOATS.indexInRange(i, end);
+                    FloatVector l = FloatVector.fromArray(FLOATS, logits, base + i, inRange);
+                    VectorMask<Float> above = l.compare(VectorOperators.GE, t).and(inRange);
+                    sums = sums.add(FloatVector.fromArray(FLOATS, weights, i, inRange), above);
+                }
+                sums.intoArray(lanes, 0);
+                for (float laneSum : lanes) {
+                    mass[j] += laneSum;
+                }
+            }
+        }
     }
 
     /**

@@ -30,8 +30,9 @@ final class WeightedChoice {
         return max + Math.log(total);
     }
 
-    float weight(int id) {
-        return weights[id];
+    /** The current weights, by token id (read-only for callers). */
+    float[] weights() {
+        return weights;
     }
 
     double total() {

@@ -9,7 +9,10 @@ final class MatmulJob implements ComputePool.RangeTask {
     float[] activations;
     float[] activationScales;
     int[] activationSums;
+    float[] activationBlockSums;
     int activationStride;
+    /** Activations are laid out for the batch-lane (prefill) kernel rather than one row after another. */
+    boolean panel;
     int batch;
     float[] out;
 
@@ -23,6 +26,7 @@ final class MatmulJob implements ComputePool.RangeTask {
         activations = null;
         activationScales = null;
         activationSums = null;
+        activationBlockSums = null;
         out = null;
     }
 }

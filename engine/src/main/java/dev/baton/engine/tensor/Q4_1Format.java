@@ -7,39 +7,25 @@ import java.lang.foreign.ValueLayout;
  * ggml Q4_1: blocks of 32 values in 20 bytes — f16 d, f16 m, 16 bytes of 4-bit quants (value l in the low nibble
  * of byte l, value 16+l in its high nibble). Value = d·q + m.
  */
-public final class Q4_1Format {
-    static final int QK = 32;
+final class Q4_1Format extends Q8PartneredFormat {
     static final int BYTES = 20;
     static final int QS = 4;
 
+    @Override
     public GgmlType type() {
         return GgmlType.Q4_1;
     }
 
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q4_1, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk);
-            float m = BlockBytes.f16(src, blk + 2);
-            int out = dstOff + b * QK;
-            for (int j = 0; j < 16; j++) {
-                int q = BlockBytes.u8(src, blk + QS + j);
-                dst[out + j] = (q & 0xF) * d + m;
-                dst[out + j + 16] = (q >> 4) * d + m;
-            }
-        }
-    }
-
     /** ggml's quantize_row_q4_1_ref: min and range per block, then round half up. */
+    @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {
         BlockBytes.checkBlocks(GgmlType.Q4_1, n);
         byte[] block = new byte[BYTES];
-        for (int b = 0; b < n / QK; b++) {
-            int x = srcOff + b * QK;
+        for (int b = 0; b < n / BLOCK; b++) {
+            int x = srcOff + b * BLOCK;
             float min = Float.MAX_VALUE;
             float max = -Float.MAX_VALUE;
-            for (int j = 0; j < QK; j++) {
+            for (int j = 0; j < BLOCK; j++) {
                 float v = src[x + j];
                 if (v < min) {
                     min = v;
@@ -58,6 +44,24 @@ public final class Q4_1Format {
                 block[QS + j] = (byte) (q0 | (q1 << 4));
             }
             MemorySegment.copy(block, 0, dst, ValueLayout.JAVA_BYTE, dstOff + (long) b * BYTES, BYTES);
+        }
+    }
+
+    @Override
+    boolean hasBlockOffset() {
+        return true;
+    }
+
+    @Override
+    void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
+        for (int k = 0; k < nBlocks; k++) {
+            long block = off + (long) k * BYTES + QS;
+            int base = qOff + k * qStride;
+            for (int j = 0; j < 16; j++) {
+                int b = BlockBytes.u8(src, block + j);
+                q[base + j] = (byte) (b & 0xF);
+                q[base + 16 + j] = (byte) (b >> 4);
+            }
         }
     }
 }

@@ -9,11 +9,18 @@ final class Scratch {
 
     final MatmulJob job = new MatmulJob();
     final float[] lanes = new float[KernelSpecies.LANES];
+    private float[] folded = new float[0];
+    private long[] rowOffsets = new long[0];
+    private byte[] quants = new byte[0];
     private float[] weights = new float[0];
     private float[] weightScales = new float[0];
+    private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
+    private float[] activationBlockSums = new float[0];
+    private float[] accumulators = new float[0];
+    private float[] row = new float[0];
 
     static Scratch current() {
         return CURRENT.get();
@@ -40,6 +47,47 @@ final class Scratch {
         return activations;
     }
 
+    /** Zeroed accumulators of a tile. */
+    float[] accumulators(int n) {
+        if (accumulators.length < n) {
+            accumulators = new float[n];
+        } else {
+            java.util.Arrays.fill(accumulators, 0, n, 0f);
+        }
+        return accumulators;
+    }
+
+    /** Small per-kernel staging buffer. */
+    float[] lanes(int n) {
+        if (folded.length < n) {
+            folded = new float[n];
+        }
+        return folded;
+    }
+
+    /** Unpacked quantized weights (signed bytes). */
+    byte[] quants(int n) {
+        if (quants.length < n) {
+            quants = new byte[n];
+        }
+        return quants;
+    }
+
+    long[] rowOffsets(int n) {
+        if (rowOffsets.length < n) {
+            rowOffsets = new long[n];
+        }
+        return rowOffsets;
+    }
+
+    /** One converted activation row. */
+    float[] row(int n) {
+        if (row.length < n) {
+            row = new float[n];
+        }
+        return row;
+    }
+
     float[] activationScales(int n) {
         if (activationScales.length < n) {
             activationScales = new float[n];
@@ -52,5 +100,19 @@ final class Scratch {
             activationSums = new int[n];
         }
         return activationSums;
+    }
+
+    float[] weightOffsets(int n) {
+        if (weightOffsets.length < n) {
+            weightOffsets = new float[n];
+        }
+        return weightOffsets;
+    }
+
+    float[] activationBlockSums(int n) {
+        if (activationBlockSums.length < n) {
+            activationBlockSums = new float[n];
+        }
+        return activationBlockSums;
     }
 }

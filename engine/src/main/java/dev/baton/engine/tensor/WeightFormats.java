@@ -12,6 +12,7 @@ public final class WeightFormats {
     static {
         for (WeightFormat f : new WeightFormat[] {
                 new F32Format(), new F16Format(), new BF16Format(), new Q8_0Format(), new Q4_0Format(),
+                new Q4_1Format(), new Q5_0Format(), new Q5_1Format(),
                 new Q2_KFormat(), new Q3_KFormat(), new Q4_KFormat(), new Q5_KFormat(), new Q6_KFormat()}) {
             FORMATS.put(f.type(), f);
         }

@@ -43,7 +43,11 @@ final class BpeEncoder implements FragmentEncoder {
             }
             String first = merge.substring(0, space);
             String second = merge.substring(space + 1);
-            results[rank] = symbolOf(first + second, extra);
+            int result = symbolOf(first + second, extra);
+            if (result < vocabSize && types[result].isSpecial()) {
+                continue; // text never turns into a control token
+            }
+            results[rank] = result;
             priorities[rank] = -rank;
             pairs.putIfAbsent(symbolOf(first, extra), symbolOf(second, extra), rank);
         }
@@ -68,13 +72,12 @@ final class BpeEncoder implements FragmentEncoder {
             if (end - start > WordCache.MAX_WORD_LENGTH) {
                 encodeWord(cps, start, end, out);
             } else {
-                String key = new String(cps.cp, start, end - start);
-                int[] cached = cache.get(key);
+                int[] cached = cache.get(cps.cp, start, end);
                 if (cached == null) {
                     IntList word = new IntList(end - start);
                     encodeWord(cps, start, end, word);
                     cached = word.toArray();
-                    cache.put(key, cached);
+                    cache.put(cps.cp, start, end, cached);
                 }
                 out.addAll(cached);
             }

@@ -118,7 +118,7 @@ final class PreTokenizer {
             ends.add(text.length);
         }
         for (SplitPattern pattern : patterns) {
-            IntList next = new IntList(ends.size() * 2 + text.length / 4);
+            IntList next = new IntList(ends.size() + (ends.size() >> 1) + 16);
             int start = 0;
             for (int i = 0; i < ends.size(); i++) {
                 int end = ends.get(i);

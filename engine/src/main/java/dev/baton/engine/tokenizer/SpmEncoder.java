@@ -98,44 +98,42 @@ final class SpmEncoder implements FragmentEncoder {
 
     @Override
     public void encode(String text, int from, int to, boolean atTextStart, IntList out) {
-        boolean prefix = addSpacePrefix && atTextStart;
-        int[] cps = new int[to - from + (prefix ? 1 : 0)];
-        int n = 0;
-        if (prefix) {
-            cps[n++] = ESCAPED_SPACE;
+        Piece piece = new Piece();
+        if (addSpacePrefix && atTextStart) {
+            piece.append(ESCAPED_SPACE);
         }
         for (int i = from; i < to; ) {
-            int c = text.codePointAt(i);
-            i += Character.charCount(c);
-            if (c >= Character.MIN_SURROGATE && c <= Character.MAX_SURROGATE) {
-                c = Codepoints.REPLACEMENT; // a lone surrogate has no UTF-8 form
+            char c = text.charAt(i++);
+            int cp;
+            if (c == ' ') {
+                cp = ESCAPED_SPACE;
+            } else if (Character.isHighSurrogate(c) && i < to && Character.isLowSurrogate(text.charAt(i))) {
+                cp = Character.toCodePoint(c, text.charAt(i++));
+            } else {
+                cp = Character.isSurrogate(c) ? Codepoints.REPLACEMENT : c; // a lone surrogate has no UTF-8 form
             }
-            cps[n++] = c == ' ' ? ESCAPED_SPACE : c;
-        }
-        int start = 0;
-        for (int i = 1; i < n; i++) {
-            if (!joined.contains(cps[i - 1], cps[i])) {
-                encodePiece(cps, start, i, out);
-                start = i;
+            if (piece.length > 0 && !joined.contains(piece.cps[piece.length - 1], cp)) {
+                encodePiece(piece, out);
+                piece.length = 0;
             }
+            piece.append(cp);
         }
-        if (n > 0) {
-            encodePiece(cps, start, n, out);
+        if (piece.length > 0) {
+            encodePiece(piece, out);
         }
     }
 
-    private void encodePiece(int[] cps, int from, int to, IntList out) {
-        if (to - from > WordCache.MAX_WORD_LENGTH) {
-            merge(cps, from, to, out);
+    private void encodePiece(Piece piece, IntList out) {
+        if (piece.length > WordCache.MAX_WORD_LENGTH) {
+            merge(piece.cps, 0, piece.length, out);
             return;
         }
-        String key = new String(cps, from, to - from);
-        int[] cached = cache.get(key);
+        int[] cached = cache.get(piece.cps, 0, piece.length);
         if (cached == null) {
-            IntList ids = new IntList(to - from);
-            merge(cps, from, to, ids);
+            IntList ids = new IntList(piece.length);
+            merge(piece.cps, 0, piece.length, ids);
             cached = ids.toArray();
-            cache.put(key, cached);
+            cache.put(piece.cps, 0, piece.length, cached);
         }
         out.addAll(cached);
     }
@@ -183,6 +181,19 @@ final class SpmEncoder implements FragmentEncoder {
             bmpSymbols[cp] = symbol;
         } else {
             supplementarySymbols.put(cp, symbol);
+        }
+    }
+
+    /** The escaped code points of the piece being collected. */
+    private static final class Piece {
+        int[] cps = new int[64];
+        int length;
+
+        void append(int cp) {
+            if (length == cps.length) {
+                cps = java.util.Arrays.copyOf(cps, length * 2);
+            }
+            cps[length++] = cp;
         }
     }
 }

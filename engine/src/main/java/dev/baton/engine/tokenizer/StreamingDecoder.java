@@ -4,8 +4,9 @@ package dev.baton.engine.tokenizer;
  * Turns a stream of token ids into text as it is generated. A token may end in the middle of a UTF-8 sequence (byte
  * fallback tokens, byte-level BPE tokens); its bytes are held back until the character completes, so every string
  * returned is whole characters. Bytes that can never form a character become U+FFFD, one per maximal ill-formed
- * subsequence (the Unicode recommendation, which {@code new String(bytes, UTF_8)} follows too); {@link #flush} ends
- * the stream, turning a dangling incomplete character into U+FFFD.
+ * subsequence (the Unicode recommendation, as Python and browsers decode; {@code new String(bytes, UTF_8)} agrees
+ * except that it makes one U+FFFD of an encoded surrogate); {@link #flush} ends the stream, turning a dangling
+ * incomplete character into U+FFFD.
  * <p>
  * Control and unknown tokens (BOS, EOS, chat markers) produce no text. With a SentencePiece vocabulary that adds a
  * space prefix, the encoder put a space before the text; the decoder removes it again from the first token of the

@@ -1,7 +1,5 @@
 package dev.baton.engine.tokenizer;
 
-import java.util.List;
-
 /** The {@link Tokenizer} for a loaded vocabulary: special tokens cut out first, then the model's encoder. */
 final class VocabularyTokenizer implements Tokenizer {
     private final Vocabulary vocabulary;
@@ -24,13 +22,13 @@ final class VocabularyTokenizer implements Tokenizer {
             out.add(vocabulary.bos());
         }
         boolean atTextStart = true;
-        List<SpecialTokenSplitter.Fragment> fragments = splitter.split(text, parseSpecial);
-        for (SpecialTokenSplitter.Fragment f : fragments) {
-            if (f.isText()) {
-                encoder.encode(text, f.from(), f.to(), atTextStart, out);
+        SpecialTokenSplitter.Fragments fragments = splitter.split(text, parseSpecial);
+        for (int i = 0; i < fragments.size(); i++) {
+            if (fragments.isText(i)) {
+                encoder.encode(text, fragments.from(i), fragments.to(i), atTextStart, out);
                 atTextStart = false;
             } else {
-                out.add(f.token());
+                out.add(fragments.token(i));
                 atTextStart = true;
             }
         }

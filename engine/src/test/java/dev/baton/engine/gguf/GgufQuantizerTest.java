@@ -34,7 +34,7 @@ class GgufQuantizerTest {
         pool.close();
     }
 
-    private Path quantize(Path source, GgmlType target, String name) throws IOException {
+    private Path quantize(Path source, GgufFileType target, String name) throws IOException {
         Path out = tmp.resolve(name);
         try (GgufFile in = GgufFile.open(source)) {
             GgufQuantizer.quantize(in, out, target, pool);
@@ -42,14 +42,11 @@ class GgufQuantizerTest {
         return out;
     }
 
-    /** Same tensor names, types and bytes, except the tensors named in {@code except}. */
-    private static void assertSameTensors(Path expectedFile, Path actualFile, String... except) throws IOException {
+    /** Same tensor names, types and bytes. */
+    private static void assertSameTensors(Path expectedFile, Path actualFile) throws IOException {
         try (GgufFile expected = GgufFile.open(expectedFile); GgufFile actual = GgufFile.open(actualFile)) {
             assertEquals(expected.tensors().size(), actual.tensors().size());
             for (GgufTensorInfo e : expected.tensors()) {
-                if (java.util.Arrays.asList(except).contains(e.name())) {
-                    continue;
-                }
                 GgufTensorInfo a = actual.tensor(e.name()).orElseThrow();
                 assertEquals(e.type(), a.type(), e.name());
                 assertEquals(-1, expected.tensorData(e).mismatch(actual.tensorData(a)), e.name());
@@ -57,44 +54,32 @@ class GgufQuantizerTest {
         }
     }
 
+    /** Every file type against llama.cpp's hashes: GgufQuantizerMatchesLlamaQuantizeTest; here whole shipped files. */
     @Test
-    void tensorChoiceFollowsLlamaQuantize() throws IOException {
-        try (GgufFile stories = GgufFile.open(SharedFiles.model("stories260K.gguf"))) {
-            var plan = GgufQuantizer.plan(stories, GgmlType.Q8_0);
-            for (GgufQuantizer.Conversion c : plan) {
-                String name = c.tensor().name();
-                GgmlType expected = name.contains("norm") || name.endsWith("ffn_down.weight") ? GgmlType.F32
-                        : GgmlType.Q8_0; // ffn_down rows are 172 long: no whole Q8_0 blocks
-                assertEquals(expected, c.to(), name);
-            }
-        }
-    }
-
-    @Test
-    void quantizingKqSmallReproducesLlamaQuantizeBytes() throws IOException {
+    void quantizingKqSmallReproducesLlamaQuantizeFiles() throws IOException {
         Path f32 = SharedFiles.model("kquant/kq-small-F32.gguf");
-        for (GgmlType t : new GgmlType[] {GgmlType.Q8_0, GgmlType.F16, GgmlType.BF16}) {
-            Path ours = quantize(f32, t, t + ".gguf");
-            assertSameTensors(SharedFiles.model("kquant/kq-small-" + t + ".gguf"), ours);
-            try (GgufFile f = GgufFile.open(ours)) {
-                assertEquals(GgufFileType.forWeights(t).orElseThrow().id(), f.metadata().getLong("general.file_type"));
+        for (GgufFileType fileType : new GgufFileType[] {GgufFileType.MOSTLY_Q4_0, GgufFileType.MOSTLY_Q4_K_M}) {
+            String name = fileType.cliName().toUpperCase(java.util.Locale.ROOT);
+            Path ours = quantize(f32, fileType, name + ".gguf");
+            assertSameTensors(SharedFiles.model("kquant/kq-small-" + name + ".gguf"), ours);
+            try (GgufFile f = GgufFile.open(ours); GgufFile reference = GgufFile.open(
+                    SharedFiles.model("kquant/kq-small-" + name + ".gguf"))) {
+                assertEquals(reference.tensors().stream().map(GgufTensorInfo::name).toList(),
+                        f.tensors().stream().map(GgufTensorInfo::name).toList(), "llama-quantize's tensor order");
+                assertEquals(fileType.id(), f.metadata().getLong("general.file_type"));
                 assertEquals(2, f.metadata().getLong("general.quantization_version"));
                 assertEquals("kq-small-synthetic", f.metadata().getString("general.name"));
+                // llama-quantize's default output type for both
+                assertEquals(GgmlType.Q6_K, f.tensor("output.weight").orElseThrow().type());
             }
-        }
-        // llama-quantize makes output.weight Q6_K in a Q4_0 file; Baton keeps it Q4_0
-        Path q4 = quantize(f32, GgmlType.Q4_0, "q4.gguf");
-        assertSameTensors(SharedFiles.model("kquant/kq-small-Q4_0.gguf"), q4, "output.weight");
-        try (GgufFile f = GgufFile.open(q4)) {
-            assertEquals(GgmlType.Q4_0, f.tensor("output.weight").orElseThrow().type());
         }
     }
 
     @Test
     void f32DequantizesEverythingAndF16IsExactForTinyStories() throws IOException {
-        Path fromF16 = quantize(SharedFiles.model("TinyStories-656K-f16.gguf"), GgmlType.F32, "from-f16.gguf");
+        Path fromF16 = quantize(SharedFiles.model("TinyStories-656K-f16.gguf"), GgufFileType.ALL_F32, "from-f16.gguf");
         assertSameTensors(SharedFiles.model("TinyStories-656K-f32.gguf"), fromF16);
-        Path fromQ8 = quantize(SharedFiles.model("TinyStories-656K-q8_0.gguf"), GgmlType.F32, "from-q8.gguf");
+        Path fromQ8 = quantize(SharedFiles.model("TinyStories-656K-q8_0.gguf"), GgufFileType.ALL_F32, "from-q8.gguf");
         try (GgufFile f = GgufFile.open(fromQ8); GgufFile q8 = GgufFile.open(SharedFiles.model("TinyStories-656K-q8_0.gguf"))) {
             assertTrue(f.tensors().stream().allMatch(t -> t.type() == GgmlType.F32));
             assertEquals(0, f.metadata().getLong("general.file_type"));
@@ -108,10 +93,10 @@ class GgufQuantizerTest {
 
     @Test
     void outputDoesNotDependOnThreadCount() throws IOException {
-        Path two = quantize(SharedFiles.model("stories260K.gguf"), GgmlType.Q4_0, "two.gguf");
+        Path two = quantize(SharedFiles.model("stories260K.gguf"), GgufFileType.MOSTLY_Q4_K_M, "two.gguf");
         Path one = tmp.resolve("one.gguf");
         try (GgufFile in = GgufFile.open(SharedFiles.model("stories260K.gguf")); ComputePool single = new ComputePool(1)) {
-            GgufQuantizer.quantize(in, one, GgmlType.Q4_0, single);
+            GgufQuantizer.quantize(in, one, GgufFileType.MOSTLY_Q4_K_M, single);
         }
         assertEquals(-1, Files.mismatch(one, two));
     }
@@ -131,12 +116,10 @@ class GgufQuantizerTest {
         try (GgufFile in = GgufFile.open(source)) {
             Path out = tmp.resolve("never.gguf");
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
-                    () -> GgufQuantizer.quantize(in, out, GgmlType.F32, pool));
+                    () -> GgufQuantizer.quantize(in, out, GgufFileType.ALL_F32, pool));
             assertTrue(e.getMessage().contains("blk.0.attn_q.weight"), e.getMessage());
             assertTrue(e.getMessage().contains(type.name()), e.getMessage());
             assertTrue(Files.notExists(out));
-            assertThrows(IllegalArgumentException.class, () -> GgufQuantizer.plan(in, GgmlType.Q6_K),
-                    "a target Baton cannot write");
         }
     }
 }

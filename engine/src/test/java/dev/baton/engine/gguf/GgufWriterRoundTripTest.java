@@ -106,4 +106,20 @@ class GgufWriterRoundTripTest {
         assertThrows(IllegalStateException.class, unfinished::close);
         assertFalse(Files.exists(file));
     }
+
+    @Test
+    void namesTheReaderWouldRefuseAreRefusedWhenWriting() throws IOException {
+        Path file = tmp.resolve("long-names.gguf");
+        try (GgufWriter w = GgufWriter.create(file)) {
+            assertThrows(IllegalArgumentException.class, () -> w.addTensor("t".repeat(64), GgmlType.F32, 4));
+            assertThrows(IllegalArgumentException.class,
+                    () -> w.put("k".repeat(65_536), GgufValueType.UINT8, 1));
+            w.put("k".repeat(65_535), GgufValueType.UINT8, 1);
+            w.addTensor("t".repeat(63), GgmlType.F32, 4);
+            w.writeTensor("t".repeat(63), sink -> sink.write(new byte[16], 0, 16));
+        }
+        try (GgufFile f = GgufFile.open(file)) {
+            assertEquals(1, f.tensors().size());
+        }
+    }
 }

@@ -33,7 +33,7 @@ class QuantizeToF32MatchesLlamaCppDequantTest {
             for (Map.Entry<String, JsonNode> file : golden.properties()) {
                 Path out = tmp.resolve("f32.gguf");
                 try (GgufFile in = GgufFile.open(SharedFiles.model(file.getKey()))) {
-                    GgufQuantizer.quantize(in, out, GgmlType.F32, pool);
+                    GgufQuantizer.quantize(in, out, GgufFileType.ALL_F32, pool);
                 }
                 try (GgufFile f32 = GgufFile.open(out)) {
                     for (Map.Entry<String, JsonNode> tensor : file.getValue().properties()) {

@@ -60,12 +60,12 @@ class LlamaConfigTest {
 
     @Test
     void refusesAnUnsupportedTensorTypeAtLoad() throws IOException {
-        Path q41 = rewrite("stories260K.gguf", w -> { }, "blk.3.attn_q.weight");
-        try (GgufFile file = GgufFile.open(q41)) {
+        Path iq4 = rewrite("stories260K.gguf", w -> { }, "blk.3.attn_q.weight");
+        try (GgufFile file = GgufFile.open(iq4)) {
             LlamaConfig config = LlamaConfig.from(file);
             UnsupportedTensorTypeException e = assertThrows(UnsupportedTensorTypeException.class,
                     () -> RangeWeights.load(file, config, LayerRange.all(config)));
-            assertTrue(e.getMessage().contains("Q4_1"), e.getMessage());
+            assertTrue(e.getMessage().contains("IQ4_NL"), e.getMessage());
             // a range without that block loads
             assertNotNull(RangeWeights.load(file, config, new LayerRange(0, 3)));
         }
@@ -98,21 +98,21 @@ class LlamaConfigTest {
     }
 
     /**
-     * Copies a shared model with metadata edits; the tensor named {@code toQ41} (if any) is declared Q4_1 with zero
-     * bytes instead of its own data.
+     * Copies a shared model with metadata edits; the tensor named {@code toIq4Nl} (if any) is declared IQ4_NL (a type
+     * Baton does not compute with) with zero bytes instead of its own data.
      */
-    private Path rewrite(String model, Consumer<GgufWriter> edit, String toQ41) throws IOException {
+    private Path rewrite(String model, Consumer<GgufWriter> edit, String toIq4Nl) throws IOException {
         Path out = dir.resolve("rewritten-" + model);
         try (GgufFile source = GgufFile.open(SharedFiles.model(model));
              GgufWriter writer = GgufWriter.create(out)) {
             writer.putAll(source.metadata());
             edit.accept(writer);
             for (GgufTensorInfo t : source.tensors()) {
-                writer.addTensor(t.name(), t.name().equals(toQ41) ? GgmlType.Q4_1 : t.type(), t.shape());
+                writer.addTensor(t.name(), t.name().equals(toIq4Nl) ? GgmlType.IQ4_NL : t.type(), t.shape());
             }
             for (GgufTensorInfo t : source.tensors()) {
-                if (t.name().equals(toQ41)) {
-                    writer.writeTensor(t.name(), MemorySegment.ofArray(new byte[(int) GgmlType.Q4_1.byteSize(
+                if (t.name().equals(toIq4Nl)) {
+                    writer.writeTensor(t.name(), MemorySegment.ofArray(new byte[(int) GgmlType.IQ4_NL.byteSize(
                             t.elementCount())]));
                 } else {
                     writer.writeTensor(t.name(), source.tensorData(t));

@@ -30,10 +30,11 @@ class SamplerAllocatesOnlyTheResultTest {
                 new SamplingParams(1f, 0, 1f, 0.1f, 1f, 0f, 0f, 64, 1L, 0),
         };
         for (SamplingParams p : configurations) {
-            // until the JIT has compiled the vector passes, the interpreter boxes vectors; measure the steady state,
-            // giving a loaded machine up to 30 rounds to get there
+            // until C2 has compiled the vector passes, vectors are boxed; measure the steady state, giving a loaded
+            // machine (whose compiler threads queue behind other work) up to 30 seconds to get there
             long perCall = Long.MAX_VALUE;
-            for (int round = 0; round < 30 && perCall >= 256; round++) {
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (perCall >= 256 && System.nanoTime() < deadline) {
                 int calls = 200;
                 long before = threads.getCurrentThreadAllocatedBytes();
                 for (int i = 0; i < calls; i++) {

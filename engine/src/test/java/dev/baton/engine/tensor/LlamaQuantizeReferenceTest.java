@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class LlamaQuantizeReferenceTest {
     static JsonNode reference() throws Exception {
-        try (InputStream in = LlamaQuantizeReferenceTest.class.getResourceAsStream("llama-quantize-reference.json")) {
+        try (InputStream in = LlamaQuantizeReferenceTest.class.getResourceAsStream("/llama-quantize-reference.json")) {
             return new ObjectMapper().readTree(in);
         }
     }

@@ -33,7 +33,7 @@ class VectorKernelMatchesReferenceTest {
     }
 
     @ParameterizedTest
-    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    @EnumSource(names = {"F32", "F16", "BF16", "Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
     void vectorEqualsReferenceBitForBit(GgmlType type) {
         WeightFormat format = WeightFormats.of(type);
         SplittableRandom rnd = new SplittableRandom(type.ordinal());
