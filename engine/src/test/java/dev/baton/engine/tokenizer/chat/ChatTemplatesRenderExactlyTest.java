@@ -82,6 +82,22 @@ class ChatTemplatesRenderExactlyTest {
     }
 
     @Test
+    void qwen3KeepsOnlyTheLastTurnsThinkingAndGroupsToolResults() {
+        ChatTemplate t = template("qwen3.jinja", "", "<|im_end|>");
+        assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHello!<|im_end|>\n"
+                + "<|im_start|>assistant\n Hi there. <|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
+                + "<|im_start|>assistant\n", t.render(WITH_SYSTEM, true));
+        assertEquals("<|im_start|>user\nHello!<|im_end|>\n<|im_start|>assistant\n<think>\nhmm\n</think>\n\nFour.<|im_end|>\n",
+                t.render(List.of(HELLO, new ChatMessage("assistant", "<think>\nhmm\n</think>\n\nFour.")), false));
+        List<ChatMessage> withTools = List.of(new ChatMessage("user", "Weather?"),
+                new ChatMessage("assistant", "Checking."), new ChatMessage("tool", "sunny"),
+                new ChatMessage("tool", "20C"));
+        assertEquals("<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\nChecking.<|im_end|>\n"
+                + "<|im_start|>user\n<tool_response>\nsunny\n</tool_response>\n<tool_response>\n20C\n</tool_response>"
+                + "<|im_end|>\n<|im_start|>assistant\n", t.render(withTools, true));
+    }
+
+    @Test
     void mistralV02AlternatesInstructionsAndRefusesASystemTurn() {
         ChatTemplate t = template("mistral-instruct-v0.2.jinja", "<s>", "</s>");
         assertEquals("<s>[INST] Hello! [/INST] Hi there. </s>[INST] What is 2+2? [/INST]",
