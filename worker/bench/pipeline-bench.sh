@@ -35,11 +35,10 @@ if [[ ! -f "$APP" || ! -d "$ROOT/worker/target/test-classes/dev/baton/worker/ben
 fi
 LOAD_CP="$ROOT/worker/target/test-classes:$ROOT/worker/target/quarkus-app/lib/main/*"
 NAME="$(basename "$MODEL" .gguf)"
-VOCAB="$("$ROOT/bin/baton" inspect "$MODEL" | sed -n 's/.*vocab[_ .a-z]*[=: ]\+\([0-9]\+\).*/\1/p' | head -1)"
-VOCAB="${VOCAB:-32000}"
+VOCAB="$("$ROOT/bin/baton" inspect "$MODEL" | awk '$1 == "llama.vocab_size" {print $3}')"
 
-source "$ROOT/bin/lib/kafka.sh"
 BATON_HOME="$ROOT"
+source "$ROOT/bin/lib/kafka.sh"
 started_kafka=0
 if ! kafka_status >/dev/null 2>&1; then
   kafka_start
