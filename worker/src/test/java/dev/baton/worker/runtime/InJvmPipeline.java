@@ -31,10 +31,16 @@ final class InJvmPipeline implements AutoCloseable {
         this.group = group;
     }
 
-    /** Starts {@code count} stages on {@code model} and waits until stage 0 is ready. */
+    /** Starts {@code count} stages on {@code model} in a new group and waits until stage 0 is ready. */
     static InJvmPipeline start(String bootstrapServers, Path model, int count, Map<String, String> extra) {
         String group = "test-pipeline-" + UUID.randomUUID();
         TestKafka.startGroupAtEnd(bootstrapServers, group);
+        return startInGroup(bootstrapServers, model, count, extra, group);
+    }
+
+    /** Starts a pipeline in an existing group: it goes on from the group's committed offsets. */
+    static InJvmPipeline startInGroup(String bootstrapServers, Path model, int count, Map<String, String> extra,
+                                      String group) {
         StageRuntime[] runtimes = new StageRuntime[count];
         List<Server> servers = new ArrayList<>();
         String next = null;
