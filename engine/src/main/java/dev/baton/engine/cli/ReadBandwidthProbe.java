@@ -26,7 +26,7 @@ final class ReadBandwidthProbe {
 
     /** The best of several passes over a 512 MiB off-heap buffer, in GB/s (10^9 bytes per second). */
     static double measureGigabytesPerSecond(ComputePool pool) {
-        try (Arena arena = Arena.ofConfined()) {
+        try (Arena arena = Arena.ofShared()) {
             MemorySegment buffer = arena.allocate(BUFFER_BYTES, 64);
             // writing every page first keeps page faults out of the timed reads
             buffer.fill((byte) 1);

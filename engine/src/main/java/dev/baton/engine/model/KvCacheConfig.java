@@ -37,4 +37,17 @@ public record KvCacheConfig(GgmlType type, int maxContext, int pageTokens, long 
         long pageBytes = KvCache.pageBytes(config, range, type, pageTokens);
         return new KvCacheConfig(type, maxContext, pageTokens, pageBytes * pagesPerSequence * sequences);
     }
+
+    /**
+     * Default pages and a budget of {@code positions} positions over all sequences together (rounded up to whole
+     * pages): what a pipeline stage sizes its cache by, so that every stage of a pipeline holds the same positions
+     * whatever its share of the layers.
+     */
+    public static KvCacheConfig forPositions(LlamaConfig config, LayerRange range, GgmlType type, int maxContext,
+                                             long positions) {
+        int pageTokens = Math.min(DEFAULT_PAGE_TOKENS, maxContext);
+        long pages = (positions + pageTokens - 1) / pageTokens;
+        long pageBytes = KvCache.pageBytes(config, range, type, pageTokens);
+        return new KvCacheConfig(type, maxContext, pageTokens, pageBytes * pages);
+    }
 }

@@ -11,6 +11,8 @@ final class MatmulJob implements ComputePool.RangeTask {
     int[] activationSums;
     float[] activationBlockSums;
     int activationStride;
+    /** Activations are laid out for the batch-lane (prefill) kernel rather than one row after another. */
+    boolean panel;
     int batch;
     float[] out;
 

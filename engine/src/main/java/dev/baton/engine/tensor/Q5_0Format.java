@@ -50,15 +50,15 @@ final class Q5_0Format extends Q8PartneredFormat {
     }
 
     @Override
-    void unpackQuants(MemorySegment src, long off, int nBlocks, float[] q, int qOff) {
+    void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
         for (int k = 0; k < nBlocks; k++) {
             long block = off + (long) k * BYTES;
             int qh = BlockBytes.u32(src, block + QH);
-            int base = qOff + k * BLOCK;
+            int base = qOff + k * qStride;
             for (int j = 0; j < 16; j++) {
                 int b = BlockBytes.u8(src, block + QS + j);
-                q[base + j] = ((b & 0xF) | (((qh >>> j) & 1) << 4)) - 16;
-                q[base + 16 + j] = ((b >> 4) | (((qh >>> (j + 16)) & 1) << 4)) - 16;
+                q[base + j] = (byte) (((b & 0xF) | (((qh >>> j) & 1) << 4)) - 16);
+                q[base + 16 + j] = (byte) (((b >> 4) | (((qh >>> (j + 16)) & 1) << 4)) - 16);
             }
         }
     }

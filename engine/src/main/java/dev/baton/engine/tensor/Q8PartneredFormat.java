@@ -9,13 +9,16 @@ import java.lang.foreign.MemorySegment;
  * {@code Σ q_w · q_a} computed exactly, times {@code d_w · d_a}, plus for offset types {@code m_w · s_a} where s_a is
  * the activation block's sum as ggml's Q8_1 keeps it; accumulated over blocks in order (see
  * {@link Q8PartneredMatrix}). A new type of this family implements only {@link #unpackQuants} and {@link #quantize}
- * (and {@link #hasBlockOffset}).
+ * (and {@link #hasBlockOffset}); the kernels work on the unpacked signed bytes.
  */
 abstract class Q8PartneredFormat implements WeightFormat {
     static final int BLOCK = 32;
 
-    /** Writes the integer values q of {@code nBlocks} blocks starting at byte {@code off} as floats to {@code q[qOff..]}. */
-    abstract void unpackQuants(MemorySegment src, long off, int nBlocks, float[] q, int qOff);
+    /**
+     * Writes the integer values q (as signed bytes, 32 per block) of {@code nBlocks} blocks starting at byte
+     * {@code off} to {@code q}: block k at {@code qOff + k·qStride}.
+     */
+    abstract void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride);
 
     /** The scale d of the block at byte {@code blockOff}. */
     static float blockScale(MemorySegment src, long blockOff) {
@@ -36,15 +39,15 @@ abstract class Q8PartneredFormat implements WeightFormat {
     public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
         int blocks = blockCount(n);
         int blockBytes = type().blockBytes();
-        unpackQuants(src, srcOff, blocks, dst, dstOff);
         boolean offset = hasBlockOffset();
+        byte[] q = Scratch.current().quants(BLOCK);
         for (int k = 0; k < blocks; k++) {
             long block = srcOff + (long) k * blockBytes;
+            unpackQuants(src, block, 1, q, 0, BLOCK);
             float d = blockScale(src, block);
             float m = offset ? blockOffset(src, block) : 0f;
-            int base = dstOff + k * BLOCK;
             for (int j = 0; j < BLOCK; j++) {
-                dst[base + j] = offset ? dst[base + j] * d + m : dst[base + j] * d;
+                dst[dstOff + k * BLOCK + j] = offset ? q[j] * d + m : q[j] * d;
             }
         }
     }

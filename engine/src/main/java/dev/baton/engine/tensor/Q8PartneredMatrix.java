@@ -1,8 +1,12 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -10,111 +14,394 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>  acc = 0;  for each block k in order:  acc = fma(S_k, d_w,k · d_a,k, acc)
  *                                          [acc = fma(m_w,k, s_a,k, acc)   offset types only]</pre>
  * where {@code S_k = Σ q_w · q_a} over the block's 32 columns is an exact integer (|S| &lt; 2^20, so it is exact in
- * float whatever order it is summed in). That order does not depend on the vector width, so the vector kernel and the
- * scalar reference agree bit for bit on every machine.
+ * float whatever order it is summed in). That order does not depend on the vector width or the kernel, so the kernels
+ * below and the scalar reference agree bit for bit on every machine.
+ *
+ * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks: the chunk's quants are
+ * unpacked to signed bytes (the only per-type step) and its scales to floats, then one of two kernels runs, both with
+ * 16-float vectors:
+ * <ul>
+ * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
+ * products are computed across columns and folded by a transposing add tree into one vector whose lane i is row i's
+ * S_k; the 16 accumulators then advance together with one vector FMA.</li>
+ * <li><b>batch lanes</b> (prefill): the chunk is widened to floats once; activations are stored column-major in
+ * groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, and a 4-row ×
+ * 32-batch tile of block sums stays in registers.</li>
+ * </ul>
+ * Other vector widths use a plain per-row kernel with the same arithmetic.
+ *
+ * <p>Vector values never cross a method call that might not be inlined (they would be boxed): hot loops keep their
+ * vector code in one method and call only tiny helpers.
  */
 final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
-    static final int ROW_TILE = 4;
+    private static final boolean SIXTEEN_LANES = L == 16;
+    /** Rows per tile: one per lane of the row-lane kernel. */
+    static final int TILE = 16;
+    /** Blocks unpacked at a time (16 rows × 512 columns: 8 KiB of bytes, 32 KiB as floats). */
+    static final int CHUNK_BLOCKS = 16;
+    private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
+    /** From this batch size on, the batch-lane kernel is faster. */
+    static final int PANEL_MIN_BATCH = 8;
+
+    private static final VectorMask<Float> UPPER8 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xFF00L) : null;
+    private static final VectorMask<Float> UPPER4 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xF0F0L) : null;
+    private static final VectorMask<Float> UPPER2 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xCCCCL) : null;
+    private static final VectorMask<Float> UPPER1 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xAAAAL) : null;
+    private static final VectorShuffle<Float> SWAP8 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 8) : null;
+    private static final VectorShuffle<Float> SWAP4 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 4) : null;
+    private static final VectorShuffle<Float> SWAP2 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 2) : null;
+    private static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private final Q8PartneredFormat quantized;
     private final boolean offsets;
     private final int blocks;
+    private final int blockBytes;
 
     Q8PartneredMatrix(Q8PartneredFormat format, MemorySegment data, int rows, int cols) {
         super(format, data, rows, cols);
         this.quantized = format;
         this.offsets = format.hasBlockOffset();
         this.blocks = cols / BLOCK;
+        this.blockBytes = format.type().blockBytes();
     }
 
     @Override
     void prepareActivations(float[] x, int batch, MatmulJob job, Scratch scratch) {
-        float[] q = scratch.activations(batch * cols);
-        float[] d = scratch.activationScales(batch * blocks);
-        float[] sums = offsets ? scratch.activationBlockSums(batch * blocks) : null;
+        job.activationStride = cols;
+        job.panel = SIXTEEN_LANES && batch >= PANEL_MIN_BATCH;
+        if (!job.panel) {
+            float[] q = scratch.activations(batch * cols);
+            float[] d = scratch.activationScales(batch * blocks);
+            float[] s = offsets ? scratch.activationBlockSums(batch * blocks) : null;
+            for (int b = 0; b < batch; b++) {
+                Q8Activations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, s, b * blocks);
+            }
+            job.activations = q;
+            job.activationScales = d;
+            job.activationBlockSums = s;
+            return;
+        }
+        // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d and s at
+        // ((g·blocks + k)·16 + lane). Lanes past the batch stay zero.
+        int groups = (batch + 15) / 16;
+        float[] q = scratch.activations(groups * cols * 16);
+        float[] d = scratch.activationScales(groups * blocks * 16);
+        Arrays.fill(q, 0, groups * cols * 16, 0f);
+        Arrays.fill(d, 0, groups * blocks * 16, 0f);
+        float[] s = offsets ? scratch.activationBlockSums(groups * blocks * 16) : null;
+        if (offsets) {
+            Arrays.fill(s, 0, groups * blocks * 16, 0f);
+        }
+        float[] rowQ = scratch.row(cols + 2 * blocks);
         for (int b = 0; b < batch; b++) {
-            Q8Activations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums);
+            Q8Activations.quantize(x, b * cols, cols, rowQ, 0, rowQ, cols, offsets ? rowQ : null, cols + blocks);
+            int base = (b >> 4) * cols * 16 + (b & 15);
+            for (int c = 0; c < cols; c++) {
+                q[base + c * 16] = rowQ[c];
+            }
+            int scaleBase = (b >> 4) * blocks * 16 + (b & 15);
+            for (int k = 0; k < blocks; k++) {
+                d[scaleBase + k * 16] = rowQ[cols + k];
+                if (offsets) {
+                    s[scaleBase + k * 16] = rowQ[cols + blocks + k];
+                }
+            }
         }
         job.activations = q;
         job.activationScales = d;
-        job.activationBlockSums = sums;
-        job.activationStride = cols;
+        job.activationBlockSums = s;
     }
 
     @Override
     int tileCount() {
-        return (rows + ROW_TILE - 1) / ROW_TILE;
+        return (rows + TILE - 1) / TILE;
     }
 
     @Override
     void runTiles(MatmulJob job, int from, int to, Scratch scratch) {
-        float[] wq = scratch.weights(ROW_TILE * cols);
-        float[] wd = scratch.weightScales(ROW_TILE * blocks);
-        float[] wm = offsets ? scratch.weightOffsets(ROW_TILE * blocks) : null;
-        float[] aq = job.activations;
-        float[] ad = job.activationScales;
-        float[] out = job.out;
-        int blockBytes = format.type().blockBytes();
         for (int t = from; t < to; t++) {
-            int r0 = t * ROW_TILE;
-            int nr = Math.min(ROW_TILE, rows - r0);
-            quantized.unpackQuants(data, r0 * rowBytes, nr * blocks, wq, 0);
-            for (int i = 0; i < nr * blocks; i++) {
-                wd[i] = Q8PartneredFormat.blockScale(data, r0 * rowBytes + (long) i * blockBytes);
-                if (offsets) {
-                    wm[i] = Q8PartneredFormat.blockOffset(data, r0 * rowBytes + (long) i * blockBytes);
-                }
-            }
-            for (int b = 0; b < job.batch; b++) {
+            int r0 = t * TILE;
+            int nr = Math.min(TILE, rows - r0);
+            if (!SIXTEEN_LANES) {
                 for (int i = 0; i < nr; i++) {
-                    out[b * rows + r0 + i] = dot(wq, wd, wm, i, aq, ad, job.activationBlockSums, b);
+                    multiplyRowPlain(r0 + i, job, scratch);
+                }
+            } else if (job.panel) {
+                multiplyTileBatchLanes(r0, nr, job, scratch);
+            } else {
+                multiplyTileRowLanes(r0, nr, job, scratch);
+            }
+        }
+    }
+
+    /**
+     * Unpacks blocks {@code [k0, k0+nk)} of the tile's 16 rows, block-major: row i's block k to
+     * {@code wq[(k·16 + slot(i))·32 ..]} where slot(i) is i or, for the row-lane kernel, i with its four bits
+     * reversed; scales to {@code wd[k·16 + i]} and, for offset types, offsets to {@code wm[k·16 + i]}. Rows past the
+     * matrix repeat its last row; their outputs are dropped.
+     */
+    private void unpackChunk(int r0, int k0, int nk, byte[] wq, float[] wd, float[] wm, boolean bitReversed) {
+        for (int i = 0; i < TILE; i++) {
+            long off = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
+            int slot = bitReversed ? Integer.reverse(i) >>> 28 : i;
+            quantized.unpackQuants(data, off, nk, wq, slot * BLOCK, TILE * BLOCK);
+            for (int k = 0; k < nk; k++) {
+                wd[k * TILE + i] = Q8PartneredFormat.blockScale(data, off + (long) k * blockBytes);
+                if (offsets) {
+                    wm[k * TILE + i] = Q8PartneredFormat.blockOffset(data, off + (long) k * blockBytes);
                 }
             }
         }
     }
 
-    private float dot(float[] wq, float[] wd, float[] wm, int i, float[] aq, float[] ad, float[] as, int b) {
-        float acc = 0f;
-        int w = i * cols;
-        int a = b * cols;
-        for (int k = 0; k < blocks; k++) {
-            FloatVector p = FloatVector.zero(F);
-            for (int v = 0; v < BLOCK; v += L) {
-                p = FloatVector.fromArray(F, wq, w + v).fma(FloatVector.fromArray(F, aq, a + v), p);
+    private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int batch = job.batch;
+        byte[] wq = scratch.quants(TILE * CHUNK);
+        float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
+        float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
+        float[] acc = scratch.accumulators(batch * TILE);
+        float[] folded = scratch.lanes(8 * TILE);
+        for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
+            int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
+            unpackChunk(r0, k0, nk, wq, wd, wm, true);
+            for (int b = 0; b < batch; b++) {
+                accumulateRowLanes(wq, wd, wm, nk, job.activations, b * cols + k0 * BLOCK, job.activationScales,
+                        job.activationBlockSums, b * blocks + k0, acc, b * TILE, folded);
             }
-            float sum = p.reduceLanes(VectorOperators.ADD);
-            acc = Math.fma(sum, wd[i * blocks + k] * ad[b * blocks + k], acc);
-            if (wm != null) {
-                acc = Math.fma(wm[i * blocks + k], as[b * blocks + k], acc);
-            }
-            w += BLOCK;
-            a += BLOCK;
         }
-        return acc;
+        float[] out = job.out;
+        for (int b = 0; b < batch; b++) {
+            for (int i = 0; i < nr; i++) {
+                out[b * rows + r0 + i] = acc[b * TILE + i];
+            }
+        }
+    }
+
+    /**
+     * Advances the 16 row accumulators {@code acc[accAt..accAt+16)} over {@code nk} unpacked blocks for one
+     * activation row. Per block, lane i of s is row i's exact block sum: each row's lane-wise products (two per lane)
+     * are folded by a transposing add tree; rows sit in bit-reversed slots so that after four levels lane i holds row
+     * i. The first level runs as a loop through {@code folded}, which keeps the compiled code small enough for C2 to
+     * intrinsify every vector operation (and the activation loads stay inside it, so no vector lives across it).
+     */
+    private static void accumulateRowLanes(byte[] wq, float[] wd, float[] wm, int nk, float[] aq, int a, float[] ad,
+            float[] as, int d, float[] acc, int accAt, float[] folded) {
+        FloatVector sum = FloatVector.fromArray(F, acc, accAt);
+        for (int k = 0; k < nk; k++, a += BLOCK) {
+            for (int p = 0, w = k * TILE * BLOCK; p < 8; p++, w += 2 * BLOCK) {
+                FloatVector a0 = FloatVector.fromArray(F, aq, a);
+                FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
+                FloatVector pa = ((FloatVector) ByteVector.fromArray(B16, wq, w + 16)
+                        .convertShape(VectorOperators.B2F, F, 0)).fma(a1,
+                        ((FloatVector) ByteVector.fromArray(B16, wq, w).convertShape(VectorOperators.B2F, F, 0))
+                                .mul(a0));
+                FloatVector pb = ((FloatVector) ByteVector.fromArray(B16, wq, w + 48)
+                        .convertShape(VectorOperators.B2F, F, 0)).fma(a1,
+                        ((FloatVector) ByteVector.fromArray(B16, wq, w + 32).convertShape(VectorOperators.B2F, F, 0))
+                                .mul(a0));
+                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, p * 16);
+            }
+            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 0), FloatVector.fromArray(F, folded, 16));
+            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 32), FloatVector.fromArray(F, folded, 48));
+            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 64), FloatVector.fromArray(F, folded, 80));
+            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 96), FloatVector.fromArray(F, folded, 112));
+            FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
+            sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
+            if (wm != null) {
+                sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
+            }
+        }
+        sum.intoArray(acc, accAt);
+    }
+
+    /**
+     * Lane i gets x[i] + x[i^h] from x = a where bit h of i is clear and x = b where it is set ({@code upper} marks
+     * those lanes, {@code swap} is i → i^h).
+     */
+    private static FloatVector fold(VectorMask<Float> upper, VectorShuffle<Float> swap, FloatVector a, FloatVector b) {
+        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
+    }
+
+    private void multiplyTileBatchLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int groups = (job.batch + 15) / 16;
+        byte[] wb = scratch.quants(TILE * CHUNK);
+        float[] wq = scratch.weights(TILE * CHUNK);
+        float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
+        float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
+        float[] acc = scratch.accumulators(TILE * groups * 16);
+        for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
+            int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
+            unpackChunk(r0, k0, nk, wb, wd, wm, false);
+            widen(wb, wq, TILE * CHUNK);
+            for (int i = 0; i < nr; i += 4) {
+                int g = 0;
+                for (; g + 2 <= groups; g += 2) {
+                    batchLanes4x2(wq, wd, wm, i, g, groups, k0, nk, job, acc);
+                }
+                if (g < groups) {
+                    batchLanes4x1(wq, wd, wm, i, g, groups, k0, nk, job, acc);
+                }
+            }
+        }
+        float[] out = job.out;
+        for (int b = 0; b < job.batch; b++) {
+            for (int i = 0; i < nr; i++) {
+                out[b * rows + r0 + i] = acc[(i * groups + (b >> 4)) * 16 + (b & 15)];
+            }
+        }
+    }
+
+    /** Signed bytes to floats. */
+    private static void widen(byte[] src, float[] dst, int n) {
+        for (int i = 0; i < n; i += 16) {
+            ((FloatVector) ByteVector.fromArray(B16, src, i).convertShape(VectorOperators.B2F, F, 0)).intoArray(dst, i);
+        }
+    }
+
+    /** Rows i..i+3 of the tile × batch groups g, g+1, for blocks k0..k0+nk; accumulators at ((row·groups + g)·16). */
+    private void batchLanes4x2(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
+            MatmulJob job, float[] acc) {
+        float[] aq = job.activations;
+        float[] ad = job.activationScales;
+        float[] as = job.activationBlockSums;
+        for (int k = 0; k < nk; k++) {
+            int w0 = (k * TILE + i) * BLOCK;
+            int w1 = w0 + BLOCK;
+            int w2 = w1 + BLOCK;
+            int w3 = w2 + BLOCK;
+            FloatVector p00 = FloatVector.zero(F), p01 = p00, p10 = p00, p11 = p00;
+            FloatVector p20 = p00, p21 = p00, p30 = p00, p31 = p00;
+            int a0 = (g * cols + (k0 + k) * BLOCK) * 16;
+            int a1 = a0 + cols * 16;
+            int w = 0;
+            for (int j = 0; j < BLOCK; j++, w++, a0 += 16, a1 += 16) {
+                FloatVector x0 = FloatVector.fromArray(F, aq, a0);
+                FloatVector x1 = FloatVector.fromArray(F, aq, a1);
+                FloatVector b0 = FloatVector.broadcast(F, wq[w0 + w]);
+                FloatVector b1 = FloatVector.broadcast(F, wq[w1 + w]);
+                FloatVector b2 = FloatVector.broadcast(F, wq[w2 + w]);
+                FloatVector b3 = FloatVector.broadcast(F, wq[w3 + w]);
+                p00 = b0.fma(x0, p00);
+                p01 = b0.fma(x1, p01);
+                p10 = b1.fma(x0, p10);
+                p11 = b1.fma(x1, p11);
+                p20 = b2.fma(x0, p20);
+                p21 = b2.fma(x1, p21);
+                p30 = b3.fma(x0, p30);
+                p31 = b3.fma(x1, p31);
+            }
+            int sa0 = (g * blocks + k0 + k) * 16;
+            int sa1 = sa0 + blocks * 16;
+            FloatVector da0 = FloatVector.fromArray(F, ad, sa0);
+            FloatVector da1 = FloatVector.fromArray(F, ad, sa1);
+            int at0 = (i * groups + g) * 16;
+            int rowStride = groups * 16;
+            accumulate(acc, at0, p00, da0, wd, wm, k * TILE + i, as, sa0);
+            accumulate(acc, at0 + 16, p01, da1, wd, wm, k * TILE + i, as, sa1);
+            accumulate(acc, at0 + rowStride, p10, da0, wd, wm, k * TILE + i + 1, as, sa0);
+            accumulate(acc, at0 + rowStride + 16, p11, da1, wd, wm, k * TILE + i + 1, as, sa1);
+            accumulate(acc, at0 + 2 * rowStride, p20, da0, wd, wm, k * TILE + i + 2, as, sa0);
+            accumulate(acc, at0 + 2 * rowStride + 16, p21, da1, wd, wm, k * TILE + i + 2, as, sa1);
+            accumulate(acc, at0 + 3 * rowStride, p30, da0, wd, wm, k * TILE + i + 3, as, sa0);
+            accumulate(acc, at0 + 3 * rowStride + 16, p31, da1, wd, wm, k * TILE + i + 3, as, sa1);
+        }
+    }
+
+    /** Rows i..i+3 of the tile × batch group g. */
+    private void batchLanes4x1(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
+            MatmulJob job, float[] acc) {
+        float[] aq = job.activations;
+        float[] ad = job.activationScales;
+        float[] as = job.activationBlockSums;
+        for (int k = 0; k < nk; k++) {
+            int w0 = (k * TILE + i) * BLOCK;
+            int w1 = w0 + BLOCK;
+            int w2 = w1 + BLOCK;
+            int w3 = w2 + BLOCK;
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0;
+            int a0 = (g * cols + (k0 + k) * BLOCK) * 16;
+            int w = 0;
+            for (int j = 0; j < BLOCK; j++, w++, a0 += 16) {
+                FloatVector x0 = FloatVector.fromArray(F, aq, a0);
+                p0 = FloatVector.broadcast(F, wq[w0 + w]).fma(x0, p0);
+                p1 = FloatVector.broadcast(F, wq[w1 + w]).fma(x0, p1);
+                p2 = FloatVector.broadcast(F, wq[w2 + w]).fma(x0, p2);
+                p3 = FloatVector.broadcast(F, wq[w3 + w]).fma(x0, p3);
+            }
+            int sa0 = (g * blocks + k0 + k) * 16;
+            FloatVector da = FloatVector.fromArray(F, ad, sa0);
+            int at0 = (i * groups + g) * 16;
+            int rowStride = groups * 16;
+            accumulate(acc, at0, p0, da, wd, wm, k * TILE + i, as, sa0);
+            accumulate(acc, at0 + rowStride, p1, da, wd, wm, k * TILE + i + 1, as, sa0);
+            accumulate(acc, at0 + 2 * rowStride, p2, da, wd, wm, k * TILE + i + 2, as, sa0);
+            accumulate(acc, at0 + 3 * rowStride, p3, da, wd, wm, k * TILE + i + 3, as, sa0);
+        }
+    }
+
+    /**
+     * acc[at..] = fma(S, d_w · d_a, acc[at..]) for 16 batch lanes, then for offset types fma(m_w, s_a, acc[at..]);
+     * d_w and m_w are {@code wd[w]} and {@code wm[w]}, d_a and s_a are at {@code sa} in their panels.
+     */
+    private static void accumulate(float[] acc, int at, FloatVector s, FloatVector da, float[] wd, float[] wm, int w,
+            float[] as, int sa) {
+        FloatVector v = s.fma(da.mul(wd[w]), FloatVector.fromArray(F, acc, at));
+        if (wm != null) {
+            v = FloatVector.broadcast(F, wm[w]).fma(FloatVector.fromArray(F, as, sa), v);
+        }
+        v.intoArray(acc, at);
+    }
+
+    /** Any vector width: one row, block sums reduced lane-wise (exact), then the same FMA chain. */
+    private void multiplyRowPlain(int r, MatmulJob job, Scratch scratch) {
+        byte[] wb = scratch.quants(cols);
+        float[] wq = scratch.weights(cols);
+        quantized.unpackQuants(data, r * rowBytes, blocks, wb, 0, BLOCK);
+        for (int c = 0; c < cols; c++) {
+            wq[c] = wb[c];
+        }
+        for (int b = 0; b < job.batch; b++) {
+            float acc = 0f;
+            for (int k = 0; k < blocks; k++) {
+                FloatVector p = FloatVector.zero(F);
+                for (int v = 0; v < BLOCK; v += L) {
+                    p = FloatVector.fromArray(F, wq, k * BLOCK + v)
+                            .fma(FloatVector.fromArray(F, job.activations, b * cols + k * BLOCK + v), p);
+                }
+                long block = r * rowBytes + (long) k * blockBytes;
+                float dw = Q8PartneredFormat.blockScale(data, block);
+                acc = Math.fma(p.reduceLanes(VectorOperators.ADD), dw * job.activationScales[b * blocks + k], acc);
+                if (offsets) {
+                    acc = Math.fma(Q8PartneredFormat.blockOffset(data, block), job.activationBlockSums[b * blocks + k],
+                            acc);
+                }
+            }
+            job.out[b * rows + r] = acc;
+        }
     }
 
     @Override
     public void multiplyReference(float[] x, int batch, float[] out) {
         checkOperands(x, batch, out);
-        float[] wq = new float[cols];
+        byte[] wq = new byte[cols];
         float[] aq = new float[batch * cols];
         float[] ad = new float[batch * blocks];
         float[] as = offsets ? new float[batch * blocks] : null;
         for (int b = 0; b < batch; b++) {
-            Q8Activations.quantize(x, b * cols, cols, aq, b * cols, ad, b * blocks, as);
+            Q8Activations.quantizeReference(x, b * cols, cols, aq, b * cols, ad, b * blocks, as);
         }
-        int blockBytes = format.type().blockBytes();
         for (int r = 0; r < rows; r++) {
-            quantized.unpackQuants(data, r * rowBytes, blocks, wq, 0);
+            quantized.unpackQuants(data, r * rowBytes, blocks, wq, 0, BLOCK);
             for (int b = 0; b < batch; b++) {
                 float acc = 0f;
                 for (int k = 0; k < blocks; k++) {
                     int sum = 0;
                     for (int j = 0; j < BLOCK; j++) {
-                        sum += (int) wq[k * BLOCK + j] * (int) aq[b * cols + k * BLOCK + j];
+                        sum += wq[k * BLOCK + j] * (int) aq[b * cols + k * BLOCK + j];
                     }
                     long block = r * rowBytes + (long) k * blockBytes;
                     float dw = Q8PartneredFormat.blockScale(data, block);

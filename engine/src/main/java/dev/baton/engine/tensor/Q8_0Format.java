@@ -1,6 +1,8 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 
 /** ggml Q8_0: blocks of 32 values, 34 bytes each: F16 scale d, then 32 signed bytes q; value = q · d. */
 final class Q8_0Format extends Q8PartneredFormat {
@@ -42,13 +44,10 @@ final class Q8_0Format extends Q8PartneredFormat {
     }
 
     @Override
-    void unpackQuants(MemorySegment src, long off, int nBlocks, float[] q, int qOff) {
+    void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
         for (int k = 0; k < nBlocks; k++) {
-            long block = off + (long) k * BLOCK_BYTES + 2;
-            int base = qOff + k * BLOCK;
-            for (int j = 0; j < BLOCK; j++) {
-                q[base + j] = src.get(LittleEndian.BYTE, block + j);
-            }
+            ByteVector.fromMemorySegment(ByteVector.SPECIES_256, src, off + (long) k * BLOCK_BYTES + 2,
+                    ByteOrder.LITTLE_ENDIAN).intoArray(q, qOff + k * qStride);
         }
     }
 }

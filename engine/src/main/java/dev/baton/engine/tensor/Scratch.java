@@ -9,6 +9,9 @@ final class Scratch {
 
     final MatmulJob job = new MatmulJob();
     final float[] lanes = new float[KernelSpecies.LANES];
+    private float[] folded = new float[0];
+    private long[] rowOffsets = new long[0];
+    private byte[] quants = new byte[0];
     private float[] weights = new float[0];
     private float[] weightScales = new float[0];
     private float[] weightOffsets = new float[0];
@@ -16,6 +19,8 @@ final class Scratch {
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
     private float[] activationBlockSums = new float[0];
+    private float[] accumulators = new float[0];
+    private float[] row = new float[0];
 
     static Scratch current() {
         return CURRENT.get();
@@ -40,6 +45,47 @@ final class Scratch {
             activations = new float[n];
         }
         return activations;
+    }
+
+    /** Zeroed accumulators of a tile. */
+    float[] accumulators(int n) {
+        if (accumulators.length < n) {
+            accumulators = new float[n];
+        } else {
+            java.util.Arrays.fill(accumulators, 0, n, 0f);
+        }
+        return accumulators;
+    }
+
+    /** Small per-kernel staging buffer. */
+    float[] lanes(int n) {
+        if (folded.length < n) {
+            folded = new float[n];
+        }
+        return folded;
+    }
+
+    /** Unpacked quantized weights (signed bytes). */
+    byte[] quants(int n) {
+        if (quants.length < n) {
+            quants = new byte[n];
+        }
+        return quants;
+    }
+
+    long[] rowOffsets(int n) {
+        if (rowOffsets.length < n) {
+            rowOffsets = new long[n];
+        }
+        return rowOffsets;
+    }
+
+    /** One converted activation row. */
+    float[] row(int n) {
+        if (row.length < n) {
+            row = new float[n];
+        }
+        return row;
     }
 
     float[] activationScales(int n) {

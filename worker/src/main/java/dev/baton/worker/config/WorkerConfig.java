@@ -1,0 +1,94 @@
+package dev.baton.worker.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+
+/**
+ * The worker's interface: which model, which slice of it, where the next stage is, and how much it may hold.
+ * Every key is documented in worker/README.md; set them as {@code -Dbaton.worker.stage=1}, environment variables
+ * ({@code BATON_WORKER_STAGE=1}) or in application.properties. Kafka is reached at {@code kafka.bootstrap.servers}.
+ */
+@ConfigMapping(prefix = "baton.worker")
+public interface WorkerConfig {
+
+    /** The GGUF model file. Every stage of a pipeline must load the same file (checked by digest). */
+    Path model();
+
+    /**
+     * The model name requests must carry in {@code InferenceRequest.model}; others finish with UNKNOWN_MODEL.
+     * Default: the model file's name without {@code .gguf}.
+     */
+    Optional<String> modelName();
+
+    /** This stage's index in its pipeline, 0-based. Stage 0 consumes requests; the last stage samples. */
+    @WithDefault("0")
+    int stage();
+
+    /** How many stages the pipeline has. */
+    @WithDefault("1")
+    int stages();
+
+    /**
+     * This stage's transformer blocks as {@code from-to}, half-open ({@code 0-6} = blocks 0 to 5). Default: the
+     * model's blocks split evenly over {@link #stages()}, earlier stages taking the remainder.
+     */
+    Optional<String> layers();
+
+    /** {@code host:port} of the next stage's gRPC endpoint; required on every stage but the last. */
+    Optional<String> next();
+
+    /** Sequences running at once (the continuous batch), and so segments per step. */
+    @WithDefault("16")
+    int maxBatch();
+
+    /** Positions per sequence (prompt + generated). Default: the model's context length, at most 4096. */
+    OptionalInt maxContext();
+
+    /** Positions the KV cache holds over all sequences. Default: max-batch × max-context. */
+    OptionalLong kvCacheTokens();
+
+    /** KV cache storage type: {@code f16}, {@code bf16} or {@code f32}. */
+    @WithDefault("f16")
+    String kvType();
+
+    /** Compute threads of this stage. Default: the available processors. */
+    OptionalInt threads();
+
+    /** Most prompt tokens of one sequence in one step (chunked prefill). */
+    @WithDefault("64")
+    int prefillChunk();
+
+    /** Most rows (decode tokens plus prefill chunk tokens) in one step; at least max-batch. */
+    @WithDefault("256")
+    int maxStepTokens();
+
+    /** Steps stage 0 keeps in flight. Default: the stage count, so that every stage has work at once. */
+    OptionalInt microBatches();
+
+    /** How activations travel to the next stage: {@code f32} (exact) or {@code bf16} (half the bytes). */
+    @WithDefault("f32")
+    String activations();
+
+    /** The consumer group of stage 0 on baton.requests: all pipelines serving the model share it. */
+    @WithDefault("baton-pipelines")
+    String consumerGroup();
+
+    /**
+     * Static group membership ({@code group.instance.id}), e.g. the pod name of a StatefulSet: a restart within the
+     * session timeout keeps the partitions instead of rebalancing. Default: dynamic membership.
+     */
+    Optional<String> instanceId();
+
+    /** On shutdown, how long stage 0 lets running requests finish before handing the rest back uncommitted. */
+    @WithDefault("10s")
+    Duration shutdownGrace();
+
+    /** How far back in baton.control a starting stage reads, so a cancel just before its start still counts. */
+    @WithDefault("5m")
+    Duration cancelLookback();
+}

@@ -1,0 +1,210 @@
+package dev.baton.worker.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.kafka.BatonTopic;
+import dev.baton.proto.FinishReason;
+import dev.baton.proto.InferenceRequest;
+import dev.baton.proto.RecordSchema;
+import dev.baton.proto.Sampling;
+import dev.baton.proto.TokenEvent;
+import dev.baton.worker.runtime.TestKafka;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.SplittableRandom;
+import java.util.UUID;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Load generator for the worker benchmark (worker/bench/pipeline-bench.sh): publishes N requests at once to
+ * baton.requests, reads their TokenEvents from baton.replies, and prints aggregate decode throughput and each stage's
+ * stats (batch size, hop latency) as one JSON line.
+ *
+ * <p>Decode throughput counts the tokens that arrive while every request is decoding: from the moment the last
+ * request got its first token (all prompts prefilled) to the moment the first request finished. That window is the
+ * steady state the pipeline is built for; the whole run's tokens per second is printed too.
+ *
+ * <p>{@code position-group GROUP}: commits GROUP's offsets at the end of baton.requests, so a worker started in that
+ * group reads only what is published afterwards.
+ */
+public final class PipelineLoad {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private PipelineLoad() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = options(args);
+        String bootstrap = options.getOrDefault("bootstrap", "127.0.0.1:19092");
+        if (options.containsKey("position-group")) {
+            TestKafka.startGroupAtEnd(bootstrap, options.get("position-group"));
+            return;
+        }
+        int requests = Integer.parseInt(options.getOrDefault("requests", "16"));
+        int promptTokens = Integer.parseInt(options.getOrDefault("prompt-tokens", "32"));
+        int maxTokens = Integer.parseInt(options.getOrDefault("max-tokens", "128"));
+        int vocab = Integer.parseInt(options.getOrDefault("vocab", "32000"));
+        String model = options.get("model-name");
+        List<String> statsUrls = options.containsKey("stats") ? List.of(options.get("stats").split(",")) : List.of();
+        if (model == null) {
+            throw new IllegalArgumentException("--model-name is required");
+        }
+
+        Map<String, RequestTimes> times = new HashMap<>();
+        List<InferenceRequest> batch = new ArrayList<>();
+        SplittableRandom random = new SplittableRandom(42);
+        for (int i = 0; i < requests; i++) {
+            InferenceRequest.Builder request = InferenceRequest.newBuilder()
+                    .setSchemaVersion(RecordSchema.CURRENT_VERSION)
+                    .setRequestId("bench-" + UUID.randomUUID()).setModel(model)
+                    .setSampling(Sampling.newBuilder().setSeed(i))
+                    .setMaxTokens(maxTokens).setIgnoreEos(true).setReplyPartition(i % 4)
+                    .setCreatedAtMs(System.currentTimeMillis());
+            request.addPromptTokenIds(1);
+            for (int t = 1; t < promptTokens; t++) {
+                request.addPromptTokenIds(3 + random.nextInt(vocab - 3));
+            }
+            batch.add(request.build());
+            times.put(request.getRequestId(), new RequestTimes());
+        }
+
+        try (KafkaConsumer<byte[], byte[]> replies = replyConsumer(bootstrap);
+             KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
+            long start = System.nanoTime();
+            for (InferenceRequest request : batch) {
+                producer.send(new ProducerRecord<>(BatonTopic.REQUESTS.topicName(),
+                        request.getRequestId().getBytes(StandardCharsets.UTF_8), request.toByteArray()));
+            }
+            producer.flush();
+            List<Long> arrivals = new ArrayList<>();
+            int finished = 0;
+            long deadline = start + Duration.ofMinutes(15).toNanos();
+            while (finished < requests) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("only " + finished + " of " + requests + " finished in time");
+                }
+                for (ConsumerRecord<byte[], byte[]> record : replies.poll(Duration.ofMillis(100))) {
+                    TokenEvent event = TokenEvent.parseFrom(record.value());
+                    RequestTimes t = times.get(event.getRequestId());
+                    if (t == null) {
+                        continue;
+                    }
+                    long now = System.nanoTime();
+                    if (event.hasTokenId()) {
+                        arrivals.add(now);
+                        t.tokens++;
+                        if (t.firstNanos == 0) {
+                            t.firstNanos = now;
+                        }
+                    }
+                    if (event.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
+                        if (event.getFinishReason() != FinishReason.FINISH_REASON_LENGTH) {
+                            throw new IllegalStateException("request " + event.getRequestId() + " ended "
+                                    + event.getFinishReason() + " " + event.getError().getMessage());
+                        }
+                        t.endNanos = now;
+                        finished++;
+                    }
+                }
+            }
+            long end = System.nanoTime();
+            long allDecoding = times.values().stream().mapToLong(t -> t.firstNanos).max().orElseThrow();
+            long firstEnd = times.values().stream().mapToLong(t -> t.endNanos).min().orElseThrow();
+            long inWindow = arrivals.stream().filter(a -> a > allDecoding && a <= firstEnd).count();
+            long totalTokens = times.values().stream().mapToLong(t -> t.tokens).sum();
+
+            Map<String, Object> report = new java.util.LinkedHashMap<>();
+            report.put("requests", requests);
+            report.put("promptTokens", promptTokens);
+            report.put("maxTokens", maxTokens);
+            report.put("decodeTokensPerSecond", inWindow / seconds(firstEnd - allDecoding));
+            report.put("endToEndTokensPerSecond", totalTokens / seconds(end - start));
+            report.put("wallSeconds", seconds(end - start));
+            List<Object> stages = new ArrayList<>();
+            for (String url : statsUrls) {
+                stages.add(stageSummary(url));
+            }
+            report.put("stages", stages);
+            System.out.println(JSON.writeValueAsString(report));
+        }
+    }
+
+    private static final class RequestTimes {
+        long firstNanos;
+        long endNanos;
+        int tokens;
+    }
+
+    private static double seconds(long nanos) {
+        return nanos / 1e9;
+    }
+
+    private static Map<String, Object> stageSummary(String url) throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        JsonNode stats = JSON.readTree(response.body());
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("stage", stats.path("stage").asInt());
+        m.put("maxRunning", stats.path("maxRunning").asInt());
+        m.put("maxStepSequences", stats.path("maxStepSequences").asInt());
+        m.put("steps", stats.path("steps").asLong());
+        m.put("computeP50Micros", stats.path("computeTime").path("p50Micros").asDouble());
+        m.put("hopP50Micros", stats.path("hopLatency").path("p50Micros").asDouble());
+        m.put("hopP99Micros", stats.path("hopLatency").path("p99Micros").asDouble());
+        m.put("hops", stats.path("hopLatency").path("count").asLong());
+        return m;
+    }
+
+    private static KafkaConsumer<byte[], byte[]> replyConsumer(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("enable.auto.commit", "false");
+        p.put("key.deserializer", ByteArrayDeserializer.class.getName());
+        p.put("value.deserializer", ByteArrayDeserializer.class.getName());
+        KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
+        String topic = BatonTopic.REPLIES.topicName();
+        List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition())).toList();
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position); // fix the start before anything is published
+        return consumer;
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(String bootstrap) {
+        Properties p = new Properties();
+        p.put("bootstrap.servers", bootstrap);
+        p.put("acks", "all");
+        p.put("key.serializer", ByteArraySerializer.class.getName());
+        p.put("value.serializer", ByteArraySerializer.class.getName());
+        return new KafkaProducer<>(p);
+    }
+
+    private static Map<String, String> options(String[] args) {
+        Map<String, String> options = new HashMap<>();
+        for (int i = 0; i < args.length; i++) {
+            if (!args[i].startsWith("--") || i + 1 >= args.length) {
+                throw new IllegalArgumentException("options are --name value pairs, got " + args[i]);
+            }
+            options.put(args[i].substring(2), args[++i]);
+        }
+        return options;
+    }
+}
