@@ -32,9 +32,6 @@ public class AdmissionLimit {
         }
     }
 
-    public int inFlight() {
-        return inFlight.get();
-    }
 
     /** One admitted request's slot; releasing it twice is harmless. */
     final class Slot {

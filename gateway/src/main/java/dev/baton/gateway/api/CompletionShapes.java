@@ -71,7 +71,8 @@ final class CompletionShapes {
         ObjectNode body = header(false);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
         if (kind == Kind.CHAT) {
-            choice.putObject("message").put("role", "assistant").put("content", result.text());
+            // refusal: OpenAI's clients treat it as a required (nullable) field of every assistant message
+            choice.putObject("message").put("role", "assistant").put("content", result.text()).putNull("refusal");
         } else {
             choice.put("text", result.text());
         }

@@ -50,6 +50,7 @@ public final class RequestRecord {
     private Usage usage;
     private ErrorInfo error;
     private Listener listener;
+    private long lastActivityMs;
 
     public RequestRecord(String id, Kind kind, String model, long createdAtMs, int promptTokens, boolean keepLogprobs) {
         this.id = id;
@@ -58,6 +59,7 @@ public final class RequestRecord {
         this.createdAtMs = createdAtMs;
         this.promptTokens = promptTokens;
         this.keepLogprobs = keepLogprobs;
+        this.lastActivityMs = System.currentTimeMillis();
     }
 
     public String id() {
@@ -88,6 +90,7 @@ public final class RequestRecord {
                 return false;
             }
             nextIndex = event.getIndex() + 1;
+            lastActivityMs = System.currentTimeMillis();
             text.append(event.getText());
             if (keepLogprobs && event.hasLogprob()) {
                 logprobEvents.add(event);
@@ -123,6 +126,14 @@ public final class RequestRecord {
             finishReason = end == State.CANCELLED ? FinishReason.FINISH_REASON_CANCELLED : FinishReason.FINISH_REASON_ERROR;
             error = why;
         }
+    }
+
+    /**
+     * True when nobody waits for this unfinished request and nothing has arrived for it since {@code idleSinceMs}: a
+     * request whose pipeline will not answer (lost, or its client left and its pipeline died).
+     */
+    synchronized boolean isAbandonedSince(long idleSinceMs) {
+        return !isFinished() && listener == null && lastActivityMs < idleSinceMs;
     }
 
     public synchronized boolean isFinished() {

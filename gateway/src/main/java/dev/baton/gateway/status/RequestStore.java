@@ -2,7 +2,12 @@ package dev.baton.gateway.status;
 
 import dev.baton.gateway.GatewayConfig;
 import dev.baton.proto.TokenEvent;
+import dev.baton.proto.ErrorCode;
+import dev.baton.proto.ErrorInfo;
+import io.quarkus.runtime.StartupEvent;
+import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -17,8 +22,10 @@ import java.util.concurrent.ConcurrentHashMap;
 public class RequestStore {
     private final Map<String, RequestRecord> active = new ConcurrentHashMap<>();
     private final Map<String, RequestRecord> recent;
+    private final long idleLimitMs;
 
     RequestStore(GatewayConfig config) {
+        this.idleLimitMs = config.replyTimeout().toMillis();
         int capacity = Math.max(1, config.recentRequests());
         this.recent = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -78,7 +85,22 @@ public class RequestStore {
         }
     }
 
-    public int activeCount() {
-        return active.size();
+    /**
+     * Ends the unfinished requests that no client waits for and that heard nothing for {@code reply-timeout}, so
+     * lost requests do not pile up in memory (requests with a waiting client are ended by their own timeout).
+     */
+    void sweep(@Observes StartupEvent started, Vertx vertx) {
+        long interval = Math.max(1000, Math.min(idleLimitMs, 30_000));
+        vertx.setPeriodic(interval, ignored -> {
+            long idleSince = System.currentTimeMillis() - idleLimitMs;
+            for (RequestRecord record : active.values()) {
+                if (record.isAbandonedSince(idleSince)) {
+                    record.abandon(RequestRecord.State.FAILED, ErrorInfo.newBuilder().setCode(ErrorCode.ERROR_CODE_INTERNAL)
+                            .setMessage("no reply from the pipeline for " + idleLimitMs + " ms").build());
+                    retire(record);
+                }
+            }
+        });
     }
+
 }

@@ -23,7 +23,7 @@ final class TemplateLexer {
     }
 
     static List<Token> tokenize(String source) {
-        TemplateLexer lexer = new TemplateLexer(source);
+        TemplateLexer lexer = new TemplateLexer(asJinjaLoadsIt(source));
         lexer.run();
         return lexer.tokens;
     }
@@ -53,6 +53,15 @@ final class TemplateLexer {
         tokens.add(new Token(Token.Kind.EOF, "", line));
     }
 
+    /**
+     * The source as Jinja sees it by default: line breaks normalized to {@code \n} and a single trailing newline
+     * dropped ({@code keep_trailing_newline=False}), so a template file's last newline is not rendered.
+     */
+    private static String asJinjaLoadsIt(String source) {
+        String normalized = source.replace("\r\n", "\n").replace('\r', '\n');
+        return normalized.endsWith("\n") ? normalized.substring(0, normalized.length() - 1) : normalized;
+    }
+
     private int nextTagStart(int from) {
         int i = source.indexOf('{', from);
         while (i >= 0 && i + 1 < source.length()) {
@@ -79,7 +88,7 @@ final class TemplateLexer {
         }
         text = switch (pendingStartTrim) {
             case ALL -> stripLeadingWhitespace(text);
-            case ONE_NEWLINE -> text.startsWith("\r\n") ? text.substring(2) : text.startsWith("\n") ? text.substring(1) : text;
+            case ONE_NEWLINE -> text.startsWith("\n") ? text.substring(1) : text;
             case NONE -> text;
         };
         pendingStartTrim = Trim.NONE;

@@ -21,6 +21,9 @@ class JinjaSubsetFollowsJinjaTest {
         assertEquals("ab", render("a\n{#- comment #}\nb"));
         assertEquals("x\n", render("{% if true +%}\nx\n{% endif %}").replace("\nx", "x"));
         assertEquals("\n1\n2", render("{% for i in [1, 2] +%}\n{{ i }}{% endfor %}"));
+        // Jinja's defaults: line breaks become \n, and the template's one trailing newline is not rendered
+        assertEquals("a\nb\n", render("a\r\nb\r\n\r\n"));
+        assertEquals("x", render("{{ 'x' }}\n"));
     }
 
     @Test
