@@ -104,6 +104,12 @@ class JinjaSubsetFollowsJinjaTest {
     }
 
     @Test
+    void rawBlocksAreLiteral() {
+        assertEquals("{{ not_a_tag }} {% if %}", render("{% raw %}{{ not_a_tag }} {% if %}{% endraw %}"));
+        assertEquals("x\n  {{ y }}z", render("x\n{% raw %}\n  {{ y }}\n  {%- endraw %}z"));
+    }
+
+    @Test
     void stringLiteralsUnderstandPythonEscapes() {
         assertEquals("a\nb\tc'd\"e\\f\u00e9", render("{{ 'a\\nb\\tc\\'d\"e\\\\f\\u00e9' }}"));
         assertEquals("ab", render("{{ 'a' 'b' }}"), "adjacent literals join");
