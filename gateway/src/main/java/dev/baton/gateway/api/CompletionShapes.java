@@ -8,6 +8,7 @@ import dev.baton.gateway.status.RequestRecord;
 import dev.baton.proto.FinishReason;
 import dev.baton.proto.TokenEvent;
 import dev.baton.proto.TopLogprob;
+import dev.baton.proto.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -59,10 +60,10 @@ final class CompletionShapes {
     }
 
     /** The stream's closing usage chunk (stream_options.include_usage): no choices. */
-    ObjectNode usageChunk(int promptTokens, int completionTokens) {
+    ObjectNode usageChunk(Usage usage) {
         ObjectNode chunk = header(true);
         chunk.putArray("choices");
-        putUsage(chunk, promptTokens, completionTokens);
+        putUsage(chunk, usage.getPromptTokens(), usage.getCompletionTokens(), usage);
         return chunk;
     }
 
@@ -71,13 +72,14 @@ final class CompletionShapes {
         ObjectNode body = header(false);
         ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
         if (kind == Kind.CHAT) {
-            choice.putObject("message").put("role", "assistant").put("content", result.text());
+            // refusal: OpenAI's clients treat it as a required (nullable) field of every assistant message
+            choice.putObject("message").put("role", "assistant").put("content", result.text()).putNull("refusal");
         } else {
             choice.put("text", result.text());
         }
         putLogprobs(choice, result.logprobEvents(), 0);
         putFinish(choice, result.finishReason());
-        putUsage(body, result.promptTokens(), result.completionTokens());
+        putUsage(body, result.promptTokens(), result.completionTokens(), result.timings());
         return body;
     }
 
@@ -90,9 +92,19 @@ final class CompletionShapes {
         return node;
     }
 
-    private void putUsage(ObjectNode node, int promptTokens, int completionTokens) {
-        node.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
-                .put("total_tokens", promptTokens + completionTokens);
+    /**
+     * OpenAI's usage, plus Baton's own {@code timings} when the pipeline reported them: milliseconds from the
+     * gateway's publish to admission into a running batch ({@code queue_ms}), then to the first token
+     * ({@code prefill_ms}), then to the last ({@code decode_ms}). Clients ignore the extra field; benchmarks use it
+     * to tell the pipeline's time from the gateway's and Kafka's.
+     */
+    private void putUsage(ObjectNode node, int promptTokens, int completionTokens, Usage timings) {
+        ObjectNode usage = node.putObject("usage").put("prompt_tokens", promptTokens)
+                .put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens);
+        if (timings != null) {
+            usage.putObject("timings").put("queue_ms", timings.getQueueMs()).put("prefill_ms", timings.getPrefillMs())
+                    .put("decode_ms", timings.getDecodeMs());
+        }
     }
 
     private static void putFinish(ObjectNode choice, FinishReason finish) {
