@@ -77,6 +77,23 @@ class ChatTemplateOverGrpcTest {
         assertTrue(e.getStatus().getDescription().contains("messages[0].role 'narrator'"), e.getStatus().getDescription());
     }
 
+    @Test
+    void templateVariablesAreCheckedAndPassedToTheTemplate() {
+        ChatTemplateRequest.Builder hello = ChatTemplateRequest.newBuilder().addMessages(message("user", "Hello!"))
+                .setAddGenerationPrompt(true);
+        String plain = client.stub.applyChatTemplate(hello.build()).getText();
+        // Phi-3's template reads no extra variables, so well-formed ones change nothing
+        assertEquals(plain, client.stub.applyChatTemplate(hello.setTemplateKwargsJson(
+                ByteString.copyFromUtf8("{\"enable_thinking\": false, \"tools\": [{\"type\": \"function\"}]}"))
+                .build()).getText());
+        for (String bad : List.of("{\"bos_token\": \"x\"}", "[1, 2]", "{\"a\": ", "\"text\"")) {
+            StatusRuntimeException e = assertThrows(StatusRuntimeException.class, () -> client.stub.applyChatTemplate(
+                    hello.setTemplateKwargsJson(ByteString.copyFromUtf8(bad)).build()), bad);
+            assertEquals(Status.Code.INVALID_ARGUMENT, e.getStatus().getCode(), bad);
+            assertTrue(e.getStatus().getDescription().contains("template_kwargs_json"), e.getStatus().getDescription());
+        }
+    }
+
     static ChatMessage message(String role, String content) {
         return ChatMessage.newBuilder().setRole(role).setContent(ByteString.copyFromUtf8(content)).build();
     }

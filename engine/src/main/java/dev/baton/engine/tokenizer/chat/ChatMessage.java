@@ -1,6 +1,5 @@
 package dev.baton.engine.tokenizer.chat;
 
-import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -11,8 +10,9 @@ public record ChatMessage(String role, String content) {
     public static final Set<String> ROLES = Set.of("system", "user", "assistant", "tool");
 
     public ChatMessage {
-        Objects.requireNonNull(role, "role");
-        Objects.requireNonNull(content, "content");
+        if (role == null || content == null) {
+            throw new IllegalArgumentException("a chat message needs a role and a content");
+        }
         if (!ROLES.contains(role)) {
             String shown = role.length() <= 40 ? role : role.substring(0, 40) + "…";
             throw new IllegalArgumentException("unknown chat role '" + shown

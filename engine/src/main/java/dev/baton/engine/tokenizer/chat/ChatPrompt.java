@@ -4,6 +4,7 @@ import dev.baton.engine.tokenizer.Tokenizer;
 import dev.baton.engine.tokenizer.Vocabulary;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 
 /**
  * A conversation rendered with a model's chat template and tokenized the way llama.cpp's server does it: control
@@ -17,7 +18,13 @@ import java.util.List;
 public record ChatPrompt(String text, int[] ids, boolean usedFallback) {
     public static ChatPrompt render(ChatTemplate template, Tokenizer tokenizer, List<ChatMessage> messages,
                                     boolean addGenerationPrompt) {
-        String text = template.render(messages, addGenerationPrompt);
+        return render(template, tokenizer, messages, addGenerationPrompt, Map.of());
+    }
+
+    /** As {@link #render(ChatTemplate, Tokenizer, List, boolean)}, with extra template variables. */
+    public static ChatPrompt render(ChatTemplate template, Tokenizer tokenizer, List<ChatMessage> messages,
+                                    boolean addGenerationPrompt, Map<String, ?> variables) {
+        String text = template.render(messages, addGenerationPrompt, variables);
         if (template.isFallback()) {
             return new ChatPrompt(text, tokenizer.encode(text, true, false), true);
         }

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Turns a conversation into the prompt text a model was trained on, by running the model's
@@ -22,6 +23,10 @@ import java.util.Objects;
  * Instances are immutable and thread-safe.
  */
 public final class ChatTemplate {
+    /** The variables {@link #render} sets, which callers cannot override. */
+    public static final Set<String> RESERVED_VARIABLES = Set.of("messages", "add_generation_prompt", "bos_token",
+            "eos_token", "raise_exception", "strftime_now", "range", "namespace", "dict");
+
     /** Null for the plain fallback. */
     private final List<Node> program;
     private final String bosToken;
@@ -75,9 +80,28 @@ public final class ChatTemplate {
      *                                 that do not alternate) or fails while running
      */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
+        return render(messages, addGenerationPrompt, Map.of());
+    }
+
+    /**
+     * Renders the conversation with extra template variables, like the {@code chat_template_kwargs} of vLLM and
+     * llama.cpp: {@code enable_thinking = false} for Qwen3, {@code tools} for templates that describe tools.
+     *
+     * @param variables names to values as JSON parsing gives them (String, Boolean, Number, List, Map, null); the
+     *                  variables this class sets itself ({@link #RESERVED_VARIABLES}) are refused
+     * @throws IllegalArgumentException for a reserved name or a value of another type
+     */
+    public String render(List<ChatMessage> messages, boolean addGenerationPrompt, Map<String, ?> variables) {
         if (messages.isEmpty()) {
             throw new IllegalArgumentException("a conversation needs at least one message");
         }
+        Map<String, Object> context = new HashMap<>();
+        variables.forEach((name, value) -> {
+            if (RESERVED_VARIABLES.contains(name)) {
+                throw new IllegalArgumentException("the template variable '" + name + "' is set by Baton itself");
+            }
+            context.put(name, TemplateData.of(value, name));
+        });
         if (program == null) {
             return plain(messages, addGenerationPrompt);
         }
@@ -88,7 +112,6 @@ public final class ChatTemplate {
             turn.put("content", m.content());
             turns.add(turn);
         }
-        Map<String, Object> context = new HashMap<>();
         context.put("messages", turns);
         context.put("add_generation_prompt", addGenerationPrompt);
         context.put("bos_token", bosToken);
@@ -96,7 +119,14 @@ public final class ChatTemplate {
         context.put("strftime_now", (TemplateCallable) (args, named) ->
                 strftime(JinjaValues.str(PythonMethods.argument(args, named, 0, "format", "")),
                         ZonedDateTime.now(clock)));
-        return TemplateRenderer.render(program, context);
+        try {
+            return TemplateRenderer.render(program, context);
+        } catch (TemplateRenderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // e.g. divisibleby 0: whatever a template does wrong stays the template's error, with a message
+            throw TemplateRenderException.invalid(e.toString());
+        }
     }
 
     private static String plain(List<ChatMessage> messages, boolean addGenerationPrompt) {

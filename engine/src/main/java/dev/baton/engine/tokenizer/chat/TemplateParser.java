@@ -10,7 +10,7 @@ import java.util.List;
  * minus, then postfix access, calls, filters and tests, which bind tightest ({@code 'a' + b | trim} trims b only).
  */
 final class TemplateParser {
-    /** Expressions nested deeper than this are refused, so a hostile template cannot overflow the stack. */
+    /** Blocks and expressions nested deeper than this are refused, so a hostile template cannot overflow the stack. */
     private static final int MAX_DEPTH = 200;
 
     private final List<Token> tokens;
@@ -23,19 +23,22 @@ final class TemplateParser {
 
     static List<Node> parse(String source) {
         TemplateParser parser = new TemplateParser(TemplateLexer.tokenize(source));
-        return parser.body();
+        return parser.body(null);
     }
 
-    /** Statements up to one of the terminating block tags (left as the current token) or the end of the template. */
-    private List<Node> body(String... terminators) {
+    /**
+     * Statements up to one of the terminating block tags (left as the current token) or, for the template itself
+     * ({@code opener} null), the end of the template.
+     */
+    private List<Node> body(Token opener, String... terminators) {
         List<Node> nodes = new ArrayList<>();
         while (true) {
             Token t = peek();
             switch (t.kind()) {
                 case EOF -> {
-                    if (terminators.length > 0) {
+                    if (opener != null) {
                         throw new TemplateSyntaxException("missing {% " + terminators[terminators.length - 1]
-                                + " %}", t.line());
+                                + " %} for the {% " + opener.text() + " %} of line " + opener.line(), t.line());
                     }
                     return nodes;
                 }
@@ -64,11 +67,22 @@ final class TemplateParser {
 
     private void statement(List<Node> into) {
         Token keyword = expect(Token.Kind.NAME);
+        if (++depth > MAX_DEPTH) {
+            throw new TemplateSyntaxException("blocks nested too deeply", keyword.line());
+        }
+        try {
+            statement(keyword, into);
+        } finally {
+            depth--;
+        }
+    }
+
+    private void statement(Token keyword, List<Node> into) {
         switch (keyword.text()) {
-            case "if" -> into.add(ifStatement());
-            case "for" -> into.add(forStatement(keyword.line()));
-            case "set" -> into.add(setStatement(keyword.line()));
-            case "macro" -> into.add(macro());
+            case "if" -> into.add(ifStatement(keyword));
+            case "for" -> into.add(forStatement(keyword));
+            case "set" -> into.add(setStatement(keyword));
+            case "macro" -> into.add(macro(keyword));
             case "break", "continue" -> {
                 blockEnd();
                 into.add(new Node.LoopControl(keyword.text().equals("break")));
@@ -79,30 +93,32 @@ final class TemplateParser {
             }
             case "generation" -> { // Hugging Face's marker of assistant text: renders its body unchanged
                 blockEnd();
-                into.addAll(body("endgeneration"));
+                into.addAll(body(keyword, "endgeneration"));
                 closeWith("endgeneration");
             }
+            case "elif", "else", "endif", "endfor", "endset", "endmacro", "endgeneration" ->
+                    throw new TemplateSyntaxException("unexpected {% " + keyword.text() + " %}", keyword.line());
             default -> throw new TemplateSyntaxException("unsupported tag {% " + keyword.text() + " %}",
                     keyword.line());
         }
     }
 
-    private Node ifStatement() {
+    private Node ifStatement(Token keyword) {
         List<Expr> conditions = new ArrayList<>();
         List<List<Node>> bodies = new ArrayList<>();
         conditions.add(expression());
         blockEnd();
-        bodies.add(body("elif", "else", "endif"));
+        bodies.add(body(keyword, "elif", "else", "endif"));
         List<Node> otherwise = List.of();
         while (true) {
-            Token keyword = expect(Token.Kind.NAME);
-            if (keyword.text().equals("elif")) {
+            Token branch = expect(Token.Kind.NAME);
+            if (branch.text().equals("elif")) {
                 conditions.add(expression());
                 blockEnd();
-                bodies.add(body("elif", "else", "endif"));
-            } else if (keyword.text().equals("else")) {
+                bodies.add(body(keyword, "elif", "else", "endif"));
+            } else if (branch.text().equals("else")) {
                 blockEnd();
-                otherwise = body("endif");
+                otherwise = body(keyword, "endif");
                 closeWith("endif");
                 break;
             } else {
@@ -113,7 +129,7 @@ final class TemplateParser {
         return new Node.If(conditions, bodies, otherwise);
     }
 
-    private Node forStatement(int line) {
+    private Node forStatement(Token keyword) {
         List<String> targets = new ArrayList<>();
         boolean parenthesized = peek().isOp("(");
         if (parenthesized) {
@@ -135,19 +151,20 @@ final class TemplateParser {
             filter = expression();
         }
         blockEnd();
-        List<Node> body = body("else", "endfor");
+        List<Node> body = body(keyword, "else", "endfor");
         List<Node> otherwise = List.of();
         if (expect(Token.Kind.NAME).text().equals("else")) {
             blockEnd();
-            otherwise = body("endfor");
+            otherwise = body(keyword, "endfor");
             closeWith("endfor");
         } else {
             blockEnd();
         }
-        return new Node.For(targets, iterable, filter, body, otherwise, line);
+        return new Node.For(targets, iterable, filter, body, otherwise, keyword.line());
     }
 
-    private Node setStatement(int line) {
+    private Node setStatement(Token keyword) {
+        int line = keyword.line();
         String name = expect(Token.Kind.NAME).text();
         String attribute = null;
         if (peek().isOp(".")) {
@@ -164,12 +181,12 @@ final class TemplateParser {
             throw new TemplateSyntaxException("a {% set %} block cannot assign an attribute", line);
         }
         blockEnd();
-        List<Node> body = body("endset");
+        List<Node> body = body(keyword, "endset");
         closeWith("endset");
         return new Node.SetBlock(name, body);
     }
 
-    private Node macro() {
+    private Node macro(Token keyword) {
         String name = expect(Token.Kind.NAME).text();
         expectOp("(");
         List<String> parameters = new ArrayList<>();
@@ -189,7 +206,7 @@ final class TemplateParser {
         }
         expectOp(")");
         blockEnd();
-        List<Node> body = body("endmacro");
+        List<Node> body = body(keyword, "endmacro");
         closeWith("endmacro");
         return new Node.Macro(name, parameters, defaults, body);
     }

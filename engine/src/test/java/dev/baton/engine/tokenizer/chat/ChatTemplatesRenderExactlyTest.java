@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -79,6 +80,43 @@ class ChatTemplatesRenderExactlyTest {
                 t.render(List.of(HELLO), true));
         assertEquals("<|im_start|>system\nBe brief.<|im_end|>\n<|im_start|>user\nHello!<|im_end|>\n",
                 t.render(List.of(new ChatMessage("system", "Be brief."), HELLO), false));
+    }
+
+    @Test
+    void qwen3KeepsOnlyTheLastTurnsThinkingAndGroupsToolResults() {
+        ChatTemplate t = template("qwen3.jinja", "", "<|im_end|>");
+        assertEquals("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\nHello!<|im_end|>\n"
+                + "<|im_start|>assistant\n Hi there. <|im_end|>\n<|im_start|>user\nWhat is 2+2?<|im_end|>\n"
+                + "<|im_start|>assistant\n", t.render(WITH_SYSTEM, true));
+        assertEquals("<|im_start|>user\nHello!<|im_end|>\n<|im_start|>assistant\n<think>\nhmm\n</think>\n\nFour.<|im_end|>\n",
+                t.render(List.of(HELLO, new ChatMessage("assistant", "<think>\nhmm\n</think>\n\nFour.")), false));
+        List<ChatMessage> withTools = List.of(new ChatMessage("user", "Weather?"),
+                new ChatMessage("assistant", "Checking."), new ChatMessage("tool", "sunny"),
+                new ChatMessage("tool", "20C"));
+        assertEquals("<|im_start|>user\nWeather?<|im_end|>\n<|im_start|>assistant\nChecking.<|im_end|>\n"
+                + "<|im_start|>user\n<tool_response>\nsunny\n</tool_response>\n<tool_response>\n20C\n</tool_response>"
+                + "<|im_end|>\n<|im_start|>assistant\n", t.render(withTools, true));
+    }
+
+    @Test
+    void qwen3TakesTemplateVariablesForThinkingAndTools() {
+        ChatTemplate t = template("qwen3.jinja", "", "<|im_end|>");
+        assertEquals("<|im_start|>user\nHello!<|im_end|>\n<|im_start|>assistant\n<think>\n\n</think>\n\n",
+                t.render(List.of(HELLO), true, Map.of("enable_thinking", false)));
+        Map<String, Object> tool = new java.util.LinkedHashMap<>(); // JSON object order is kept, as in Python
+        tool.put("type", "function");
+        tool.put("function", Map.of("name", "get_weather"));
+        assertEquals("<|im_start|>system\n# Tools\n\nYou may call one or more functions to assist with the user query."
+                + "\n\nYou are provided with function signatures within <tools></tools> XML tags:\n<tools>\n"
+                + "{\"type\": \"function\", \"function\": {\"name\": \"get_weather\"}}\n</tools>\n\n"
+                + "For each function call, return a json object with function name and arguments within "
+                + "<tool_call></tool_call> XML tags:\n<tool_call>\n{\"name\": <function-name>, \"arguments\": "
+                + "<args-json-object>}\n</tool_call><|im_end|>\n<|im_start|>user\nHello!<|im_end|>\n"
+                + "<|im_start|>assistant\n",
+                t.render(List.of(HELLO), true, Map.of("tools", List.of(tool))));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> t.render(List.of(HELLO), true, Map.of("bos_token", "<evil>")));
+        assertTrue(e.getMessage().contains("'bos_token'"), e.getMessage());
     }
 
     @Test
