@@ -84,7 +84,7 @@ await_ready() {
 }
 
 # the driver logs nothing itself; keep the Kafka client's SLF4J and protobuf's Unsafe notices out of the output
-DRIVER_FLAGS=(-Dslf4j.provider=org.slf4j.helpers.NOPServiceProvider --sun-misc-unsafe-memory-access=allow)
+DRIVER_FLAGS=(-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider --sun-misc-unsafe-memory-access=allow)
 
 load() {
   java "${DRIVER_FLAGS[@]}" -cp "$LOAD_CP" dev.baton.worker.bench.PipelineLoad --bootstrap "$BOOTSTRAP" --model-name "$NAME" \
