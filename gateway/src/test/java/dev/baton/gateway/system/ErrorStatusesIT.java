@@ -55,6 +55,7 @@ class ErrorStatusesIT {
             "/v1/completions      | {\"model\":\"M\",\"prompt\":[99999]}                          | prompt",
             "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"max_tokens\":5000}        | max_tokens",
             "/v1/chat/completions | {\"model\":\"M\"}                                             | messages",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_object\"}} | response_format",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[]}                             | messages",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"content\":\"hi\"}]}         | messages[0].role",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_logprobs\":2} | top_logprobs",
@@ -151,6 +152,21 @@ class ErrorStatusesIT {
         Api.Stream stream = Api.stream(system.gatewayA, "/v1/completions", body.replace("}", ",\"stream\":true}"),
                 Map.of("X-Request-Id", "fail-" + System.nanoTime()));
         assertEquals(400, stream.status(), "a stream refused before its first token gets a real status");
+    }
+
+    @Test
+    void aClientIdThatIsStillRunningIs409() {
+        String id = "slow-twice-" + System.nanoTime();
+        String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":10}";
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
+                () -> Api.post(system.gatewayA, "/v1/completions", body, Map.of("X-Request-Id", id)));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!system.pipeline.requests.containsKey(id) && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(20);
+        }
+        assertError(Api.post(system.gatewayA, "/v1/completions", body, Map.of("X-Request-Id", id)), 409, "invalid_request_error");
+        assertError(Api.post(system.gatewayA, "/v1/completions", body, Map.of("X-Request-Id", "bad id!")), 400, "invalid_request_error");
+        assertEquals(200, first.join().statusCode());
     }
 
     @Test

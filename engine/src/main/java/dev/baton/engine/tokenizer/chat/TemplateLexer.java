@@ -2,6 +2,8 @@ package dev.baton.engine.tokenizer.chat;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Cuts a Jinja template into literal text and the tokens inside its tags, with whitespace control applied the way
@@ -9,6 +11,11 @@ import java.util.List;
  * {@code {%-}, {@code -%}}, {@code {{-} ... markers. Text between tags becomes one {@link Token.Kind#TEXT} token.
  */
 final class TemplateLexer {
+    /** The rest of a {@code {% raw %}} tag after its opening; group 1 is a closing {@code -}. */
+    private static final Pattern RAW_START = Pattern.compile("\\s*raw\\s*(-)?%}");
+    /** {@code {% endraw %}}; groups: {@code -} or {@code +} after the opening, {@code -} before the closing. */
+    private static final Pattern RAW_END = Pattern.compile("\\{%(?:(-)|(\\+))?\\s*endraw\\s*(-)?%}");
+
     private final String source;
     private final List<Token> tokens = new ArrayList<>();
     private int pos;
@@ -23,7 +30,7 @@ final class TemplateLexer {
     }
 
     static List<Token> tokenize(String source) {
-        TemplateLexer lexer = new TemplateLexer(source);
+        TemplateLexer lexer = new TemplateLexer(asJinjaLoadsIt(source));
         lexer.run();
         return lexer.tokens;
     }
@@ -44,13 +51,25 @@ final class TemplateLexer {
             text(source.substring(pos, tag), stripBefore, lstrip);
             advanceTo(tag);
             int bodyStart = tag + 2 + (marker == '-' || marker == '+' ? 1 : 0);
+            Matcher raw = RAW_START.matcher(source).region(bodyStart, source.length());
             if (kind == '#') {
                 comment(bodyStart);
+            } else if (kind == '%' && raw.lookingAt()) {
+                raw(raw);
             } else {
                 tag(kind, bodyStart);
             }
         }
         tokens.add(new Token(Token.Kind.EOF, "", line));
+    }
+
+    /**
+     * The source as Jinja sees it by default: line breaks normalized to {@code \n} and a single trailing newline
+     * dropped ({@code keep_trailing_newline=False}), so a template file's last newline is not rendered.
+     */
+    private static String asJinjaLoadsIt(String source) {
+        String normalized = source.replace("\r\n", "\n").replace('\r', '\n');
+        return normalized.endsWith("\n") ? normalized.substring(0, normalized.length() - 1) : normalized;
     }
 
     private int nextTagStart(int from) {
@@ -79,7 +98,7 @@ final class TemplateLexer {
         }
         text = switch (pendingStartTrim) {
             case ALL -> stripLeadingWhitespace(text);
-            case ONE_NEWLINE -> text.startsWith("\r\n") ? text.substring(2) : text.startsWith("\n") ? text.substring(1) : text;
+            case ONE_NEWLINE -> text.startsWith("\n") ? text.substring(1) : text;
             case NONE -> text;
         };
         pendingStartTrim = Trim.NONE;
@@ -87,6 +106,21 @@ final class TemplateLexer {
         if (!text.isEmpty()) {
             tokens.add(new Token(Token.Kind.TEXT, text, textLine));
         }
+    }
+
+    /** {@code {% raw %}...{% endraw %}}: the text between is literal, tags and all. */
+    private void raw(Matcher start) {
+        boolean stripAfterStart = start.group(1) != null;
+        Matcher end = RAW_END.matcher(source);
+        if (!end.find(start.end())) {
+            throw new TemplateSyntaxException("missing {% endraw %}", line);
+        }
+        advanceTo(start.end());
+        pendingStartTrim = stripAfterStart ? Trim.ALL : Trim.ONE_NEWLINE;
+        boolean stripBeforeEnd = end.group(1) != null;
+        text(source.substring(start.end(), end.start()), stripBeforeEnd, !stripBeforeEnd && end.group(2) == null);
+        advanceTo(end.end());
+        pendingStartTrim = end.group(3) != null ? Trim.ALL : Trim.ONE_NEWLINE;
     }
 
     private void comment(int bodyStart) {

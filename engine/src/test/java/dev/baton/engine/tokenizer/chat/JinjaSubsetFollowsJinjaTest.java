@@ -21,6 +21,9 @@ class JinjaSubsetFollowsJinjaTest {
         assertEquals("ab", render("a\n{#- comment #}\nb"));
         assertEquals("x\n", render("{% if true +%}\nx\n{% endif %}").replace("\nx", "x"));
         assertEquals("\n1\n2", render("{% for i in [1, 2] +%}\n{{ i }}{% endfor %}"));
+        // Jinja's defaults: line breaks become \n, and the template's one trailing newline is not rendered
+        assertEquals("a\nb\n", render("a\r\nb\r\n\r\n"));
+        assertEquals("x", render("{{ 'x' }}\n"));
     }
 
     @Test
@@ -98,6 +101,12 @@ class JinjaSubsetFollowsJinjaTest {
         assertEquals("<user>Hi</user><x>?</x>", render("{% macro tag(name, body='?') %}<{{ name }}>{{ body }}"
                 + "</{{ name }}>{% endmacro %}{{ tag('user', messages[1].content) }}{{ tag(name='x') }}"));
         assertEquals("[Hi]", render("{% set wrapped %}[{{ messages[1].content }}]{% endset %}{{ wrapped }}"));
+    }
+
+    @Test
+    void rawBlocksAreLiteral() {
+        assertEquals("{{ not_a_tag }} {% if %}", render("{% raw %}{{ not_a_tag }} {% if %}{% endraw %}"));
+        assertEquals("x\n  {{ y }}z", render("x\n{% raw %}\n  {{ y }}\n  {%- endraw %}z"));
     }
 
     @Test
