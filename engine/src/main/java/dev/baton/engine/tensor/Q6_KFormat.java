@@ -115,8 +115,8 @@ final class Q6_KFormat extends SuperBlockFormat {
     }
 
     /**
-     * Per half and per L columns: the four 6-bit values l, l+32, l+64, l+96 are rebuilt from two low-nibble loads
-     * and one high-bit load; each L-value vector lies in one group of 16 and is scaled on its own. One accumulator
+     * Per half and per L columns: the four 6-bit values l, l+32, l+64, l+96 are rebuilt one quarter at a time; each
+     * L-value vector lies in one group of 16 and is scaled on its own. One accumulator
      * per half keeps every lane below 2^24 whatever L.
      */
     @Override
@@ -128,15 +128,11 @@ final class Q6_KFormat extends SuperBlockFormat {
             long scales = h == 0 ? scalesLo : scalesHi;
             FloatVector acc = FloatVector.zero(F);
             for (int k = 0; k < 32; k += L) {
-                ByteVector ql0 = bytes(w, blk + QL + 64 * h + k);
-                ByteVector ql1 = bytes(w, blk + QL + 64 * h + 32 + k);
-                ByteVector qh = bytes(w, blk + QH + 32 * h + k);
-                int e = aOff + 128 * h + k;
-                int g = k / 16;
-                acc = addScaled(acc, floats(quarter0(ql0, qh)).mul(FloatVector.fromArray(F, a, e)), scale(scales, g));
-                acc = addScaled(acc, floats(quarter1(ql1, qh)).mul(FloatVector.fromArray(F, a, e + 32)), scale(scales, g + 2));
-                acc = addScaled(acc, floats(quarter2(ql0, qh)).mul(FloatVector.fromArray(F, a, e + 64)), scale(scales, g + 4));
-                acc = addScaled(acc, floats(quarter3(ql1, qh)).mul(FloatVector.fromArray(F, a, e + 96)), scale(scales, g + 6));
+                for (int j = 0; j < 4; j++) {
+                    FloatVector products = floats(quarter(w, blk, h, k, j))
+                            .mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * j + k));
+                    acc = addScaled(acc, products, scale(scales, k / 16 + 2 * j));
+                }
             }
             total += exactSum(acc);
         }
@@ -150,15 +146,10 @@ final class Q6_KFormat extends SuperBlockFormat {
         for (int h = 0; h < 2; h++) {
             long scales = h == 0 ? scalesLo : scalesHi;
             for (int k = 0; k < 32; k += L) {
-                ByteVector ql0 = bytes(w, blk + QL + 64 * h + k);
-                ByteVector ql1 = bytes(w, blk + QL + 64 * h + 32 + k);
-                ByteVector qh = bytes(w, blk + QH + 32 * h + k);
-                int e = off + 128 * h + k;
-                int g = k / 16;
-                floats(quarter0(ql0, qh)).mul(scale(scales, g)).intoArray(scaled, e);
-                floats(quarter1(ql1, qh)).mul(scale(scales, g + 2)).intoArray(scaled, e + 32);
-                floats(quarter2(ql0, qh)).mul(scale(scales, g + 4)).intoArray(scaled, e + 64);
-                floats(quarter3(ql1, qh)).mul(scale(scales, g + 6)).intoArray(scaled, e + 96);
+                for (int j = 0; j < 4; j++) {
+                    floats(quarter(w, blk, h, k, j)).mul(scale(scales, k / 16 + 2 * j))
+                            .intoArray(scaled, off + 128 * h + 32 * j + k);
+                }
             }
         }
     }
@@ -170,20 +161,18 @@ final class Q6_KFormat extends SuperBlockFormat {
 
     private static final byte CENTRE = 32;
 
-    private static ByteVector quarter0(ByteVector ql0, ByteVector qh) {
-        return ql0.and((byte) 0xF).or(qh.and((byte) 0x03).lanewise(VectorOperators.LSHL, 4)).sub(CENTRE);
-    }
-
-    private static ByteVector quarter1(ByteVector ql1, ByteVector qh) {
-        return ql1.and((byte) 0xF).or(qh.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub(CENTRE);
-    }
-
-    private static ByteVector quarter2(ByteVector ql0, ByteVector qh) {
-        return ql0.lanewise(VectorOperators.LSHR, 4).or(qh.and((byte) 0x30)).sub(CENTRE);
-    }
-
-    private static ByteVector quarter3(ByteVector ql1, ByteVector qh) {
-        return ql1.lanewise(VectorOperators.LSHR, 4).or(qh.and((byte) 0xC0).lanewise(VectorOperators.LSHR, 2)).sub(CENTRE);
+    /**
+     * L values of quarter {@code j} (0..3) of half {@code h}, from column {@code k}, centred on zero: the low or high
+     * nibble of ql (quarters 0, 2 from the first 32 bytes; 1, 3 from the next) and bits 2j, 2j+1 of qh. One generic
+     * quarter, not four unrolled ones, keeps the kernel small enough for C2 to inline every vector operation (the
+     * unrolled kernel passed its node-count cutoff and boxed vectors on the heap).
+     */
+    private static ByteVector quarter(MemorySegment w, long blk, int h, int k, int j) {
+        ByteVector ql = bytes(w, blk + QL + 64 * h + 32 * (j & 1) + k);
+        ByteVector qh = bytes(w, blk + QH + 32 * h + k);
+        ByteVector low = ql.lanewise(VectorOperators.LSHR, 4 * (j >> 1)).and((byte) 0xF);
+        ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 0x3).lanewise(VectorOperators.LSHL, 4);
+        return low.or(high).sub(CENTRE);
     }
 
     @Override
