@@ -12,8 +12,8 @@ usage: bin/baton up [--model M.gguf] [--stages S] [--layers A-B,B-C,...] [--thre
   --model           GGUF file of a llama-family model (default models/default.gguf if present, else
                     ../shared/models/stories260K.gguf)
   --stages          pipeline stages, each its own worker process over a slice of the layers (default 2)
-  --layers          each stage's blocks, half-open ranges in stage order, e.g. 0-8,8-12 (default: an even split;
-                    the last stage also computes the output head, so giving it fewer blocks can balance the stages)
+  --layers          each stage's blocks, half-open ranges in stage order, e.g. 0-8,8-12 (default: the workers'
+                    split, about the same weight bytes per stage counting the output head on the last one)
   --threads         compute threads per stage (default: cores / stages, at least 1)
   --port            gateway port (default 8080); gateway i of G listens on port + i
   --gateways        gateway instances side by side, each owning its share of baton.replies (default 1)
