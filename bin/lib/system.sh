@@ -173,6 +173,7 @@ system_up() {
   system_build_if_needed || exit 1
   system_save_env
   trap 'echo "baton up: startup failed; stopping what was started" >&2; system_down >/dev/null 2>&1 || true' ERR
+  trap 'echo "baton up: interrupted; stopping what was started" >&2; system_down >/dev/null 2>&1; exit 130' INT TERM
   set -E
 
   local replies
@@ -209,7 +210,7 @@ system_up() {
   for ((i = 0; i < UP_GATEWAYS; i++)); do
     service_wait_ready "gateway-$i" "http://127.0.0.1:$((UP_PORT + i))/q/health/ready" 120
   done
-  trap - ERR
+  trap - ERR INT TERM
   system_print_ready
 }
 
