@@ -115,28 +115,22 @@ final class Q6_KFormat extends SuperBlockFormat {
     }
 
     /**
-     * Per half and per L columns: the four 6-bit values l, l+32, l+64, l+96 are rebuilt from two low-nibble loads
-     * and one high-bit load; each L-value vector lies in one group of 16 and is scaled on its own. One accumulator
-     * per half keeps every lane below 2^24 whatever L.
+     * Per half, quarter and L columns: the 6-bit values are rebuilt from a low-nibble load and a high-bit load; each
+     * L-value vector lies in one group of 16 and is scaled on its own. One accumulator per half keeps every lane below
+     * 2^24 whatever L. The quarters run as a loop (shift counts vary) so the compiled method stays small enough for
+     * C2 to inline every vector helper.
      */
     @Override
     int dot(MemorySegment w, long blk, float[] a, int aOff) {
-        long scalesLo = w.get(LittleEndian.LONG, blk + SCALES);
-        long scalesHi = w.get(LittleEndian.LONG, blk + SCALES + 8);
         int total = 0;
         for (int h = 0; h < 2; h++) {
-            long scales = h == 0 ? scalesLo : scalesHi;
             FloatVector acc = FloatVector.zero(F);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector ql0 = bytes(w, blk + QL + 64 * h + k);
-                ByteVector ql1 = bytes(w, blk + QL + 64 * h + 32 + k);
-                ByteVector qh = bytes(w, blk + QH + 32 * h + k);
-                int e = aOff + 128 * h + k;
-                int g = k / 16;
-                acc = addScaled(acc, floats(quarter0(ql0, qh)).mul(FloatVector.fromArray(F, a, e)), scale(scales, g));
-                acc = addScaled(acc, floats(quarter1(ql1, qh)).mul(FloatVector.fromArray(F, a, e + 32)), scale(scales, g + 2));
-                acc = addScaled(acc, floats(quarter2(ql0, qh)).mul(FloatVector.fromArray(F, a, e + 64)), scale(scales, g + 4));
-                acc = addScaled(acc, floats(quarter3(ql1, qh)).mul(FloatVector.fromArray(F, a, e + 96)), scale(scales, g + 6));
+            for (int quarter = 0; quarter < 4; quarter++) {
+                for (int k = 0; k < 32; k += L) {
+                    FloatVector q = floats(quants(w, blk, h, quarter, k));
+                    float scale = BlockBytes.s8(w, blk + SCALES + 8 * h + 2 * quarter + k / 16);
+                    acc = addScaled(acc, q.mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * quarter + k)), scale);
+                }
             }
             total += exactSum(acc);
         }
@@ -145,45 +139,24 @@ final class Q6_KFormat extends SuperBlockFormat {
 
     @Override
     void decode(MemorySegment w, long blk, float[] scaled, int off) {
-        long scalesLo = w.get(LittleEndian.LONG, blk + SCALES);
-        long scalesHi = w.get(LittleEndian.LONG, blk + SCALES + 8);
         for (int h = 0; h < 2; h++) {
-            long scales = h == 0 ? scalesLo : scalesHi;
-            for (int k = 0; k < 32; k += L) {
-                ByteVector ql0 = bytes(w, blk + QL + 64 * h + k);
-                ByteVector ql1 = bytes(w, blk + QL + 64 * h + 32 + k);
-                ByteVector qh = bytes(w, blk + QH + 32 * h + k);
-                int e = off + 128 * h + k;
-                int g = k / 16;
-                floats(quarter0(ql0, qh)).mul(scale(scales, g)).intoArray(scaled, e);
-                floats(quarter1(ql1, qh)).mul(scale(scales, g + 2)).intoArray(scaled, e + 32);
-                floats(quarter2(ql0, qh)).mul(scale(scales, g + 4)).intoArray(scaled, e + 64);
-                floats(quarter3(ql1, qh)).mul(scale(scales, g + 6)).intoArray(scaled, e + 96);
+            for (int quarter = 0; quarter < 4; quarter++) {
+                for (int k = 0; k < 32; k += L) {
+                    float scale = BlockBytes.s8(w, blk + SCALES + 8 * h + 2 * quarter + k / 16);
+                    floats(quants(w, blk, h, quarter, k)).mul(scale).intoArray(scaled, off + 128 * h + 32 * quarter + k);
+                }
             }
         }
     }
 
-    /** Signed scale {@code j} (0..7) of a half's eight packed scale bytes. */
-    private static float scale(long scales, int j) {
-        return (byte) (scales >>> (8 * j));
-    }
-
     private static final byte CENTRE = 32;
 
-    private static ByteVector quarter0(ByteVector ql0, ByteVector qh) {
-        return ql0.and((byte) 0xF).or(qh.and((byte) 0x03).lanewise(VectorOperators.LSHL, 4)).sub(CENTRE);
-    }
-
-    private static ByteVector quarter1(ByteVector ql1, ByteVector qh) {
-        return ql1.and((byte) 0xF).or(qh.and((byte) 0x0C).lanewise(VectorOperators.LSHL, 2)).sub(CENTRE);
-    }
-
-    private static ByteVector quarter2(ByteVector ql0, ByteVector qh) {
-        return ql0.lanewise(VectorOperators.LSHR, 4).or(qh.and((byte) 0x30)).sub(CENTRE);
-    }
-
-    private static ByteVector quarter3(ByteVector ql1, ByteVector qh) {
-        return ql1.lanewise(VectorOperators.LSHR, 4).or(qh.and((byte) 0xC0).lanewise(VectorOperators.LSHR, 2)).sub(CENTRE);
+    /** The centred values {@code 128h + 32·quarter + k ..} (L of them): low nibble plus two high bits, minus 32. */
+    private static ByteVector quants(MemorySegment w, long blk, int h, int quarter, int k) {
+        ByteVector low = bytes(w, blk + QL + 64 * h + 32 * (quarter & 1) + k)
+                .lanewise(VectorOperators.LSHR, 2 * (quarter & 2)).and((byte) 0xF);
+        ByteVector high = bytes(w, blk + QH + 32 * h + k).lanewise(VectorOperators.LSHR, 2 * quarter).and((byte) 3);
+        return low.or(high.lanewise(VectorOperators.LSHL, 4)).sub(CENTRE);
     }
 
     @Override
