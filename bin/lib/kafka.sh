@@ -4,13 +4,17 @@
 #                           create Baton's topics; keeps the log in run/kafka-data across restarts (--fresh wipes it)
 #   kafka_stop              stop exactly the broker recorded in run/pids/kafka.pid
 #   kafka_status            print whether it runs; exit 0 when it does
-# Settings (environment): BATON_KAFKA_PORT, BATON_KAFKA_CONTROLLER_PORT (default port+1), BATON_KAFKA_HEAP (1g),
+# Settings (environment): BATON_RUN_DIR (default run/), BATON_KAFKA_PORT, BATON_KAFKA_CONTROLLER_PORT (default port+1), BATON_KAFKA_HEAP (1g),
 # BATON_KAFKA_PARTITIONS (e.g. "baton.requests=16,baton.replies=8"; defaults in dev.baton.kafka.BatonTopic).
 
-KAFKA_PORT="${BATON_KAFKA_PORT:-19092}"
-KAFKA_CONTROLLER_PORT="${BATON_KAFKA_CONTROLLER_PORT:-$((KAFKA_PORT + 1))}"
-KAFKA_BOOTSTRAP_LOCAL="127.0.0.1:$KAFKA_PORT"
-KAFKA_RUN_DIR="$BATON_HOME/run"
+# kafka_use_port PORT [CONTROLLER_PORT]: the ports the functions below use (set from the environment when sourced)
+kafka_use_port() {
+  KAFKA_PORT="$1"
+  KAFKA_CONTROLLER_PORT="${2:-$((KAFKA_PORT + 1))}"
+  KAFKA_BOOTSTRAP_LOCAL="127.0.0.1:$KAFKA_PORT"
+}
+kafka_use_port "${BATON_KAFKA_PORT:-19092}" "${BATON_KAFKA_CONTROLLER_PORT:-}"
+KAFKA_RUN_DIR="${BATON_RUN_DIR:-$BATON_HOME/run}"
 KAFKA_PID_FILE="$KAFKA_RUN_DIR/pids/kafka.pid"
 KAFKA_LOG="$KAFKA_RUN_DIR/logs/kafka.log"
 KAFKA_DATA_DIR="$KAFKA_RUN_DIR/kafka-data"

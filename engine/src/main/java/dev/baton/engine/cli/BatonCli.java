@@ -24,7 +24,8 @@ public final class BatonCli {
             new InspectCommand(),
             new QuantizeCommand(),
             new SynthCommand(),
-            new TokenizeCommand());
+            new TokenizeCommand(),
+            new ChatTemplateCommand());
 
     private BatonCli() {
     }

@@ -83,7 +83,8 @@ final class GenerateCommand implements CliCommand {
             if (prompt.length == 0) {
                 throw new CliUsageException("the prompt encodes to no tokens");
             }
-            int maxContext = args.intValue("max-context", Math.min(config.contextLength(), prompt.length + maxTokens));
+            int maxContext = args.intValue("max-context",
+                    Math.min(config.contextLength(), prompt.length + Math.max(maxTokens, 1)));
             if (maxContext <= prompt.length) {
                 throw new IllegalArgumentException("the prompt has " + prompt.length + " tokens; the maximum context"
                         + " is " + maxContext);

@@ -34,7 +34,6 @@ final class BpeEncoder implements FragmentEncoder {
         }
         IntPairMap pairs = new IntPairMap(merges.length);
         int[] results = new int[merges.length];
-        float[] priorities = new float[merges.length];
         for (int rank = 0; rank < merges.length; rank++) {
             String merge = merges[rank];
             int space = merge.indexOf(' ', 1);
@@ -48,10 +47,9 @@ final class BpeEncoder implements FragmentEncoder {
                 continue; // text never turns into a control token
             }
             results[rank] = result;
-            priorities[rank] = -rank;
             pairs.putIfAbsent(symbolOf(first, extra), symbolOf(second, extra), rank);
         }
-        this.rules = new MergeRules(pairs, results, priorities);
+        this.rules = MergeRules.byRank(pairs, results);
     }
 
     private int symbolOf(String text, Map<String, Integer> extra) {

@@ -6,7 +6,12 @@ import java.util.Arrays;
  * Greedy pair merging, the core of both SentencePiece-BPE and byte-level BPE: repeatedly merge the adjacent pair with
  * the highest priority (ties: the leftmost), until no rule applies. Symbols form a linked list and candidate pairs sit
  * in a binary heap, so a word of n symbols costs O(n log n) whatever its shape; a merged pair only enqueues its two
- * new neighbours, and stale heap entries are recognized and skipped when popped, exactly as llama.cpp does.
+ * new neighbours, and stale heap entries are recognized and skipped when popped, as llama.cpp does.
+ * <p>
+ * A heap entry is one long, the rule's order above the pair's left position, so that comparing two entries is one
+ * comparison and a long word's heap is one array walked by few cache lines. An entry is stale when the pair now at
+ * its position no longer has its order; an entry whose position holds a different pair of the same order stands for
+ * that pair, which was queued with the identical key, so merging it then is what llama.cpp does.
  * <p>
  * The caller passes one symbol per unit (byte or code point) in {@code sym} with {@code len} all 1; afterwards a
  * surviving symbol at index {@code i} covers units {@code [i, i + len[i])} and holds its merged id in {@code sym[i]},
@@ -18,13 +23,7 @@ final class PairMerger {
     private final int[] len;
     private final int[] prev;
     private final int[] next;
-
-    // binary heap of candidate pairs, as parallel arrays
-    private float[] priority;
-    private int[] left;
-    private int[] right;
-    private int[] size;
-    private int[] rule;
+    private long[] heap;
     private int heapSize;
     private int pushes;
 
@@ -34,12 +33,7 @@ final class PairMerger {
         this.len = len;
         this.prev = new int[n];
         this.next = new int[n];
-        int capacity = Math.max(8, n);
-        priority = new float[capacity];
-        left = new int[capacity];
-        right = new int[capacity];
-        size = new int[capacity];
-        rule = new int[capacity];
+        this.heap = new long[Math.max(8, n)];
     }
 
     /**
@@ -65,15 +59,18 @@ final class PairMerger {
             offer(i - 1, i);
         }
         while (heapSize > 0) {
-            int l = left[0];
-            int r = right[0];
-            int s = size[0];
-            int merged = rules.results()[rule[0]];
+            long top = heap[0];
             pop();
-            if (len[l] == 0 || len[r] == 0 || len[l] + len[r] != s) {
-                continue; // one side changed since this pair was queued
+            int l = (int) top;
+            int r = next[l];
+            if (len[l] == 0 || r < 0) {
+                continue; // merged into its left neighbour, or now last
             }
-            sym[l] = merged;
+            int rule = rules.pairs().get(sym[l], sym[r]);
+            if (rule == IntPairMap.ABSENT || rules.order()[rule] != (int) (top >>> 32)) {
+                continue; // a side changed since this pair was queued
+            }
+            sym[l] = rules.results()[rule];
             len[l] += len[r];
             len[r] = 0;
             next[l] = next[r];
@@ -89,31 +86,25 @@ final class PairMerger {
         if (l < 0 || r < 0) {
             return;
         }
-        int found = rules.pairs().get(sym[l], sym[r]);
-        if (found == IntPairMap.ABSENT) {
+        int rule = rules.pairs().get(sym[l], sym[r]);
+        if (rule == IntPairMap.ABSENT) {
             return;
         }
-        if (heapSize == priority.length) {
-            int capacity = heapSize * 2;
-            priority = Arrays.copyOf(priority, capacity);
-            left = Arrays.copyOf(left, capacity);
-            right = Arrays.copyOf(right, capacity);
-            size = Arrays.copyOf(size, capacity);
-            rule = Arrays.copyOf(rule, capacity);
+        if (heapSize == heap.length) {
+            heap = Arrays.copyOf(heap, heapSize * 2);
         }
         pushes++;
+        long key = (long) rules.order()[rule] << 32 | l;
         int i = heapSize++;
-        float p = rules.priorities()[found];
-        int s = len[l] + len[r];
         while (i > 0) {
             int parent = (i - 1) >>> 1;
-            if (!before(p, l, priority[parent], left[parent])) {
+            if (heap[parent] <= key) {
                 break;
             }
-            move(parent, i);
+            heap[i] = heap[parent];
             i = parent;
         }
-        set(i, p, l, r, s, found);
+        heap[i] = key;
     }
 
     private void pop() {
@@ -121,43 +112,22 @@ final class PairMerger {
         if (last == 0) {
             return;
         }
-        float p = priority[last];
-        int l = left[last];
-        int r = right[last];
-        int s = size[last];
-        int f = rule[last];
+        long key = heap[last];
         int i = 0;
         while (true) {
             int child = 2 * i + 1;
             if (child >= last) {
                 break;
             }
-            if (child + 1 < last && before(priority[child + 1], left[child + 1], priority[child], left[child])) {
+            if (child + 1 < last && heap[child + 1] < heap[child]) {
                 child++;
             }
-            if (!before(priority[child], left[child], p, l)) {
+            if (heap[child] >= key) {
                 break;
             }
-            move(child, i);
+            heap[i] = heap[child];
             i = child;
         }
-        set(i, p, l, r, s, f);
-    }
-
-    /** Heap order: higher priority first, then the leftmost pair (llama.cpp's tie-break). */
-    private static boolean before(float p1, int l1, float p2, int l2) {
-        return p1 > p2 || (p1 == p2 && l1 < l2);
-    }
-
-    private void move(int from, int to) {
-        set(to, priority[from], left[from], right[from], size[from], rule[from]);
-    }
-
-    private void set(int i, float p, int l, int r, int s, int f) {
-        priority[i] = p;
-        left[i] = l;
-        right[i] = r;
-        size[i] = s;
-        rule[i] = f;
+        heap[i] = key;
     }
 }

@@ -84,7 +84,7 @@ final class SpmEncoder implements FragmentEncoder {
                 }
             }
         }
-        return new MergeRules(pairs, results, scores);
+        return MergeRules.byScore(pairs, results, scores);
     }
 
     /** The symbol a merge step could hold with this text: a text token, or a single character. */

@@ -105,6 +105,17 @@ class GenerateCommandTest {
     }
 
     @Test
+    void zeroMaxTokensGeneratesNothing() throws Exception {
+        CliRun r = run("generate", "--model", SharedFiles.model("stories260K.gguf").toString(), "--prompt-ids", "1,403",
+                "--max-tokens", "0", "--json");
+        assertEquals(0, r.status(), r.err());
+        JsonNode o = JSON.readTree(r.out());
+        assertEquals(0, o.get("token_ids").size());
+        assertEquals("", o.get("text").asText());
+        assertEquals("length", o.get("finish_reason").asText());
+    }
+
+    @Test
     void usageErrorsExitWithTwoAndBadFilesWithOne() {
         String model = SharedFiles.model("stories260K.gguf").toString();
         assertEquals(2, run("generate", "--model", model, "--prompt", "a", "--prompt-ids", "1").status());

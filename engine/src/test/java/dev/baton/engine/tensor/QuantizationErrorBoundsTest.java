@@ -12,12 +12,14 @@ import org.junit.jupiter.params.provider.CsvSource;
  * dequantize(quantize(x)) stays within each type's documented error (engine/README.md, "Weight types"): every value
  * within {@code maxError × amax} of its block (256 values for K-quants, 32 otherwise), and on Gaussian data with
  * outliers an RMS error of at most {@code rmsError × rms(x)}. The legacy bounds follow from the formats (half a step,
- * a full step on Q5_0's clamped side, plus F16 rounding of d and m); the K-quant ones are the measured worst case with
+ * a full step on Q4_0's and Q5_0's clamped side, plus F16 rounding of d and m); the K-quant ones are the measured worst case with
  * a margin, since their scales are themselves quantized.
  */
 class QuantizationErrorBoundsTest {
     @ParameterizedTest
     @CsvSource({
+        "Q8_0, 0.0045, 0.01",
+        "Q4_0, 0.1255, 0.14",
         "Q2_K, 0.50,   0.36",
         "Q3_K, 0.25,   0.21",
         "Q4_K, 0.125,  0.10",

@@ -4,6 +4,9 @@ import dev.baton.engine.gguf.GgufFile;
 import dev.baton.engine.gguf.GgufMetadata;
 import dev.baton.engine.tokenizer.Tokenizer;
 import dev.baton.engine.tokenizer.Vocabulary;
+import dev.baton.engine.tokenizer.chat.ChatPrompt;
+import dev.baton.engine.tokenizer.chat.ChatTemplate;
+import dev.baton.engine.tokenizer.chat.TemplateSyntaxException;
 import dev.baton.proto.ModelInfoResponse;
 import dev.baton.proto.SpecialToken;
 import io.grpc.Status;
@@ -29,8 +32,11 @@ public class ServedModel {
     private final TokenizerServiceConfig config;
     private volatile Loaded loaded;
 
-    /** What one load produced; immutable, shared by all requests. */
-    record Loaded(Tokenizer tokenizer, ModelInfoResponse info, String chatTemplate) {
+    /**
+     * What one load produced; immutable, shared by all requests. {@code chatTemplateProblem} is null unless the file's
+     * chat template could not be parsed, in which case {@code chatTemplate} is null and chat calls fail with the reason.
+     */
+    record Loaded(Tokenizer tokenizer, ModelInfoResponse info, ChatTemplate chatTemplate, String chatTemplateProblem) {
     }
 
     ServedModel(TokenizerServiceConfig config) {
@@ -47,8 +53,18 @@ public class ServedModel {
         try (GgufFile file = GgufFile.open(path)) {
             GgufMetadata metadata = file.metadata();
             Tokenizer tokenizer = Tokenizer.fromGguf(metadata);
-            String template = metadata.optString("tokenizer.chat_template").orElse(null);
-            loaded = new Loaded(tokenizer, describe(path, metadata, tokenizer.vocabulary(), template != null), template);
+            String source = metadata.optString("tokenizer.chat_template").orElse(null);
+            ModelInfoResponse info = describe(path, metadata, tokenizer.vocabulary(), source != null);
+            ChatTemplate template = null;
+            String problem = null;
+            try {
+                template = ChatPrompt.templateFor(source, tokenizer.vocabulary());
+            } catch (TemplateSyntaxException e) {
+                // Encoding still works; only chat calls are refused, with this reason.
+                problem = e.getMessage();
+                LOG.warnf("%s: the chat template cannot be used, ApplyChatTemplate will fail: %s", path, problem);
+            }
+            loaded = new Loaded(tokenizer, info, template, problem);
         } catch (IOException e) {
             throw new UncheckedIOException("baton.tokenizer.model: cannot read " + path + ": " + e.getMessage(), e);
         } catch (RuntimeException e) {

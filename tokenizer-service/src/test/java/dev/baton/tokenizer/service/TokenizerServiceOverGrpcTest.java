@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import dev.baton.proto.ChatMessage;
 import dev.baton.proto.ChatTemplateRequest;
+import dev.baton.proto.ChatTemplateResponse;
 import dev.baton.proto.DecodeRequest;
 import dev.baton.proto.EncodeRequest;
 import dev.baton.proto.ModelInfoRequest;
@@ -110,6 +111,16 @@ class TokenizerServiceOverGrpcTest {
         ChatMessage badText = ChatMessage.newBuilder().setRole("user").setContent(ByteString.copyFrom(new byte[] {(byte) 0xFF})).build();
         assertInvalid(() -> client.stub.applyChatTemplate(ChatTemplateRequest.newBuilder().addMessages(badText).build()),
                 "messages[0].content is not valid UTF-8");
+    }
+
+    @Test
+    void aModelWithoutATemplateGetsThePlainFallback() {
+        ChatTemplateResponse response = client.stub.applyChatTemplate(ChatTemplateRequest.newBuilder()
+                .addMessages(ChatTemplateOverGrpcTest.message("user", "Tell me a story."))
+                .setAddGenerationPrompt(true).build());
+        assertTrue(response.getFallbackTemplate());
+        assertEquals("user: Tell me a story.\nassistant:", response.getText());
+        assertEquals(client.stub.encode(encode(response.getText(), true)).getIdsList(), response.getIdsList());
     }
 
     @Test

@@ -21,60 +21,84 @@ import java.util.concurrent.TimeUnit;
  * starts at the end of baton.requests (so requests of other tests are not read).
  */
 final class InJvmPipeline implements AutoCloseable {
-    private final List<StageRuntime> stages;
-    private final List<Server> servers;
+    private final String bootstrapServers;
+    private final StageRuntime[] stages;
+    private final Server[] servers;
+    private final List<Map<String, String>> configs;
     private final String group;
 
-    private InJvmPipeline(List<StageRuntime> stages, List<Server> servers, String group) {
-        this.stages = stages;
-        this.servers = servers;
+    private InJvmPipeline(String bootstrapServers, int count, String group) {
+        this.bootstrapServers = bootstrapServers;
+        this.stages = new StageRuntime[count];
+        this.servers = new Server[count];
+        this.configs = new ArrayList<>(java.util.Collections.nCopies(count, null));
         this.group = group;
     }
 
-    /** Starts {@code count} stages on {@code model} and waits until stage 0 is ready. */
+    /** Starts {@code count} stages on {@code model} in a new group and waits until stage 0 is ready. */
     static InJvmPipeline start(String bootstrapServers, Path model, int count, Map<String, String> extra) {
         String group = "test-pipeline-" + UUID.randomUUID();
         TestKafka.startGroupAtEnd(bootstrapServers, group);
-        StageRuntime[] runtimes = new StageRuntime[count];
-        List<Server> servers = new ArrayList<>();
+        return startInGroup(bootstrapServers, model, count, extra, group);
+    }
+
+    /** Starts a pipeline in an existing group: it goes on from the group's committed offsets. */
+    static InJvmPipeline startInGroup(String bootstrapServers, Path model, int count, Map<String, String> extra,
+                                      String group) {
+        InJvmPipeline pipeline = new InJvmPipeline(bootstrapServers, count, group);
         String next = null;
-        try {
-            for (int k = count - 1; k >= 0; k--) {
-                Map<String, String> config = new HashMap<>();
-                config.put("baton.worker.model", model.toString());
-                config.put("baton.worker.stage", Integer.toString(k));
-                config.put("baton.worker.stages", Integer.toString(count));
-                config.put("baton.worker.threads", "1");
-                config.put("baton.worker.consumer-group", group);
-                config.put("baton.worker.shutdown-grace", "2s");
-                if (next != null) {
-                    config.put("baton.worker.next", next);
-                }
-                config.putAll(extra);
-                runtimes[k] = StageRuntime.start(WorkerConfigs.of(config), bootstrapServers);
-                if (k > 0) {
-                    Server server = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", 0))
-                            .addService(runtimes[k].endpoint())
-                            .maxInboundMessageSize(NextStage.MAX_MESSAGE_BYTES)
-                            .build().start();
-                    servers.add(server);
-                    next = "127.0.0.1:" + server.getPort();
-                }
+        for (int k = count - 1; k >= 0; k--) {
+            Map<String, String> config = new HashMap<>();
+            config.put("baton.worker.model", model.toString());
+            config.put("baton.worker.stage", Integer.toString(k));
+            config.put("baton.worker.stages", Integer.toString(count));
+            config.put("baton.worker.threads", "1");
+            config.put("baton.worker.consumer-group", group);
+            config.put("baton.worker.shutdown-grace", "2s");
+            if (next != null) {
+                config.put("baton.worker.next", next);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+            config.putAll(extra);
+            pipeline.configs.set(k, config);
+            pipeline.startStage(k, 0);
+            if (k > 0) {
+                next = "127.0.0.1:" + pipeline.servers[k].getPort();
+            }
         }
-        InJvmPipeline pipeline = new InJvmPipeline(List.of(runtimes), servers, group);
         pipeline.awaitReady(Duration.ofSeconds(60));
         return pipeline;
     }
 
+    /** Starts stage k, after the first behind a gRPC server on {@code port} (0: any free port). */
+    private void startStage(int k, int port) {
+        stages[k] = StageRuntime.start(WorkerConfigs.of(configs.get(k)), bootstrapServers);
+        if (k == 0) {
+            return;
+        }
+        try {
+            servers[k] = NettyServerBuilder.forAddress(new InetSocketAddress("127.0.0.1", port))
+                    .addService(stages[k].endpoint())
+                    .maxInboundMessageSize(NextStage.MAX_MESSAGE_BYTES)
+                    .build().start();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Stops stage k (k > 0) abruptly, as a crashed process would, and starts a fresh one on the same port. */
+    void restartStage(int k) {
+        int port = servers[k].getPort();
+        stopServer(servers[k]);
+        stages[k].close();
+        startStage(k, port);
+    }
+
     StageRuntime stage(int index) {
-        return stages.get(index);
+        return stages[index];
     }
 
     int size() {
-        return stages.size();
+        return stages.length;
     }
 
     String group() {
@@ -83,9 +107,9 @@ final class InJvmPipeline implements AutoCloseable {
 
     void awaitReady(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
-        while (!stages.getFirst().ready()) {
+        while (!stages[0].ready()) {
             if (System.nanoTime() > deadline) {
-                throw new IllegalStateException("pipeline not ready: " + stages.getFirst().readinessProblem());
+                throw new IllegalStateException("pipeline not ready: " + stages[0].readinessProblem());
             }
             sleep(20);
         }
@@ -103,15 +127,23 @@ final class InJvmPipeline implements AutoCloseable {
     @Override
     public void close() {
         for (StageRuntime stage : stages) {
-            stage.close();
+            if (stage != null) {
+                stage.close();
+            }
         }
         for (Server server : servers) {
-            server.shutdownNow();
-            try {
-                server.awaitTermination(5, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
+            if (server != null) {
+                stopServer(server);
             }
+        }
+    }
+
+    private static void stopServer(Server server) {
+        server.shutdownNow();
+        try {
+            server.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 }

@@ -12,11 +12,11 @@ import java.util.Map;
  * A {@link WorkerConfig} from a map of {@code baton.worker.*} keys, with the defaults and the duration syntax
  * ({@code 10s}) Quarkus applies.
  */
-final class WorkerConfigs {
+public final class WorkerConfigs {
     private WorkerConfigs() {
     }
 
-    static WorkerConfig of(Map<String, String> properties) {
+    public static WorkerConfig of(Map<String, String> properties) {
         SmallRyeConfig config = new SmallRyeConfigBuilder()
                 .withMapping(WorkerConfig.class)
                 .withConverter(Duration.class, 200, new DurationConverter())

@@ -1,0 +1,166 @@
+package dev.baton.gateway.api;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.baton.gateway.api.GenerationRequest.Kind;
+import dev.baton.gateway.status.RequestRecord;
+import dev.baton.proto.FinishReason;
+import dev.baton.proto.TokenEvent;
+import dev.baton.proto.TopLogprob;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+/**
+ * OpenAI's response objects for one request: stream chunks ({@code text_completion} /
+ * {@code chat.completion.chunk}), the whole answer ({@code text_completion} / {@code chat.completion}), usage and
+ * log-probabilities in each endpoint's own format.
+ */
+final class CompletionShapes {
+    private final ObjectMapper json;
+    private final String id;
+    private final Kind kind;
+    private final String model;
+    private final long createdSeconds;
+
+    CompletionShapes(ObjectMapper json, String id, Kind kind, String model, long createdMs) {
+        this.json = json;
+        this.id = id;
+        this.kind = kind;
+        this.model = model;
+        this.createdSeconds = createdMs / 1000;
+    }
+
+    /** The chat stream's opening chunk: the assistant role, no text yet (as OpenAI sends it). */
+    ObjectNode roleChunk() {
+        ObjectNode chunk = header(true);
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        choice.putObject("delta").put("role", "assistant").put("content", "");
+        choice.putNull("logprobs");
+        choice.putNull("finish_reason");
+        return chunk;
+    }
+
+    /** One stream chunk carrying a piece of text, its tokens' log-probabilities and, at the end, the finish reason. */
+    ObjectNode chunk(String text, List<TokenEvent> logprobEvents, int textOffset, FinishReason finish) {
+        ObjectNode chunk = header(true);
+        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+        if (kind == Kind.CHAT) {
+            ObjectNode delta = choice.putObject("delta");
+            if (!text.isEmpty()) {
+                delta.put("content", text);
+            }
+        } else {
+            choice.put("text", text);
+        }
+        putLogprobs(choice, logprobEvents, textOffset);
+        putFinish(choice, finish);
+        return chunk;
+    }
+
+    /** The stream's closing usage chunk (stream_options.include_usage): no choices. */
+    ObjectNode usageChunk(int promptTokens, int completionTokens) {
+        ObjectNode chunk = header(true);
+        chunk.putArray("choices");
+        putUsage(chunk, promptTokens, completionTokens);
+        return chunk;
+    }
+
+    /** The whole answer, as the non-streaming endpoints return it. */
+    ObjectNode complete(RequestRecord.Snapshot result) {
+        ObjectNode body = header(false);
+        ObjectNode choice = body.putArray("choices").addObject().put("index", 0);
+        if (kind == Kind.CHAT) {
+            // refusal: OpenAI's clients treat it as a required (nullable) field of every assistant message
+            choice.putObject("message").put("role", "assistant").put("content", result.text()).putNull("refusal");
+        } else {
+            choice.put("text", result.text());
+        }
+        putLogprobs(choice, result.logprobEvents(), 0);
+        putFinish(choice, result.finishReason());
+        putUsage(body, result.promptTokens(), result.completionTokens());
+        return body;
+    }
+
+    private ObjectNode header(boolean chunk) {
+        ObjectNode node = json.createObjectNode();
+        node.put("id", id);
+        node.put("object", kind == Kind.TEXT ? "text_completion" : chunk ? "chat.completion.chunk" : "chat.completion");
+        node.put("created", createdSeconds);
+        node.put("model", model);
+        return node;
+    }
+
+    private void putUsage(ObjectNode node, int promptTokens, int completionTokens) {
+        node.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
+                .put("total_tokens", promptTokens + completionTokens);
+    }
+
+    private static void putFinish(ObjectNode choice, FinishReason finish) {
+        String reason = finishReason(finish);
+        if (reason == null) {
+            choice.putNull("finish_reason");
+        } else {
+            choice.put("finish_reason", reason);
+        }
+    }
+
+    /** OpenAI's finish_reason, or null while the request runs. */
+    static String finishReason(FinishReason finish) {
+        return switch (finish) {
+            case FINISH_REASON_STOP -> "stop";
+            case FINISH_REASON_LENGTH -> "length";
+            case FINISH_REASON_CANCELLED -> "cancelled";
+            case FINISH_REASON_ERROR -> "error";
+            default -> null;
+        };
+    }
+
+    private void putLogprobs(ObjectNode choice, List<TokenEvent> events, int textOffset) {
+        if (events == null || events.isEmpty()) {
+            choice.putNull("logprobs");
+            return;
+        }
+        ObjectNode logprobs = choice.putObject("logprobs");
+        if (kind == Kind.CHAT) {
+            ArrayNode content = logprobs.putArray("content");
+            for (TokenEvent event : events) {
+                ObjectNode entry = content.addObject();
+                byte[] bytes = event.getTokenBytes().toByteArray();
+                entry.put("token", new String(bytes, StandardCharsets.UTF_8)).put("logprob", event.getLogprob());
+                putBytes(entry, bytes);
+                ArrayNode top = entry.putArray("top_logprobs");
+                for (TopLogprob alternative : event.getTopLogprobsList()) {
+                    ObjectNode t = top.addObject();
+                    byte[] altBytes = alternative.getTokenBytes().toByteArray();
+                    t.put("token", new String(altBytes, StandardCharsets.UTF_8)).put("logprob", alternative.getLogprob());
+                    putBytes(t, altBytes);
+                }
+            }
+        } else {
+            ArrayNode tokens = logprobs.putArray("tokens");
+            ArrayNode tokenLogprobs = logprobs.putArray("token_logprobs");
+            ArrayNode top = logprobs.putArray("top_logprobs");
+            ArrayNode offsets = logprobs.putArray("text_offset");
+            int offset = textOffset;
+            for (TokenEvent event : events) {
+                tokens.add(new String(event.getTokenBytes().toByteArray(), StandardCharsets.UTF_8));
+                tokenLogprobs.add(event.getLogprob());
+                ObjectNode alternatives = top.addObject();
+                for (TopLogprob alternative : event.getTopLogprobsList()) {
+                    alternatives.put(new String(alternative.getTokenBytes().toByteArray(), StandardCharsets.UTF_8),
+                            alternative.getLogprob());
+                }
+                offsets.add(offset);
+                offset += event.getText().length();
+            }
+        }
+    }
+
+    private static void putBytes(ObjectNode entry, byte[] bytes) {
+        ArrayNode array = entry.putArray("bytes");
+        for (byte b : bytes) {
+            array.add(b & 0xff);
+        }
+    }
+}

@@ -1,0 +1,119 @@
+package dev.baton.gateway.tokens;
+
+import com.google.protobuf.ByteString;
+import dev.baton.gateway.GatewayConfig;
+import dev.baton.gateway.api.ApiError;
+import dev.baton.gateway.api.GenerationRequest.Message;
+import dev.baton.proto.ChatMessage;
+import dev.baton.proto.ChatTemplateRequest;
+import dev.baton.proto.ChatTemplateResponse;
+import dev.baton.proto.DecodeRequest;
+import dev.baton.proto.EncodeRequest;
+import dev.baton.proto.ModelInfoRequest;
+import dev.baton.proto.ModelInfoResponse;
+import dev.baton.proto.TokenizerService;
+import io.grpc.Status;
+import io.grpc.StatusRuntimeException;
+import io.quarkus.grpc.GrpcClient;
+import io.smallrye.mutiny.TimeoutException;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * The gateway's view of the tokenizer service: calls with a deadline, and gRPC failures turned into the API's
+ * errors (INVALID_ARGUMENT → 400 naming the parameter, an unreachable or loading service → 503). The model's
+ * description is asked once and kept; it does not change while the service runs.
+ */
+@ApplicationScoped
+public class TokenizerClient {
+    private static final Logger LOG = Logger.getLogger(TokenizerClient.class);
+
+    private final TokenizerService tokenizer;
+    private final GatewayConfig config;
+    private volatile ModelInfoResponse info;
+
+    TokenizerClient(@GrpcClient("tokenizer") TokenizerService tokenizer, GatewayConfig config) {
+        this.tokenizer = tokenizer;
+        this.config = config;
+    }
+
+    /** What the served vocabulary and model declare (vocabulary size, context length, name). */
+    public Uni<ModelInfoResponse> modelInfo() {
+        ModelInfoResponse known = info;
+        if (known != null) {
+            return Uni.createFrom().item(known);
+        }
+        return call(tokenizer.modelInfo(ModelInfoRequest.getDefaultInstance()), null)
+                .invoke(response -> info = response);
+    }
+
+    /** The prompt's ids with BOS as the vocabulary wants it; control tokens written in the text are recognized. */
+    public Uni<int[]> encode(String text, String param) {
+        EncodeRequest request = EncodeRequest.newBuilder().setText(ByteString.copyFrom(text, StandardCharsets.UTF_8))
+                .setAddSpecial(true).setParseSpecial(true).build();
+        return call(tokenizer.encode(request), param).map(response -> toArray(response.getIdsList()));
+    }
+
+    /** Encodes text as a user's tokenize call asks. */
+    public Uni<List<Integer>> encode(String text, boolean addSpecial, boolean parseSpecial, String param) {
+        EncodeRequest request = EncodeRequest.newBuilder().setText(ByteString.copyFrom(text, StandardCharsets.UTF_8))
+                .setAddSpecial(addSpecial).setParseSpecial(parseSpecial).build();
+        return call(tokenizer.encode(request), param).map(response -> response.getIdsList());
+    }
+
+    /** The chat rendered with the model's template, ending with the assistant's turn, and its ids. */
+    public Uni<ChatTemplateResponse> applyChatTemplate(List<Message> messages) {
+        ChatTemplateRequest.Builder request = ChatTemplateRequest.newBuilder().setAddGenerationPrompt(true);
+        for (Message message : messages) {
+            request.addMessages(ChatMessage.newBuilder().setRole(message.role())
+                    .setContent(ByteString.copyFrom(message.content(), StandardCharsets.UTF_8)));
+        }
+        return call(tokenizer.applyChatTemplate(request.build()), "messages");
+    }
+
+    public Uni<String> decode(List<Integer> ids, String param) {
+        return call(tokenizer.decode(DecodeRequest.newBuilder().addAllIds(ids).build()), param)
+                .map(response -> response.getText());
+    }
+
+    private <T> Uni<T> call(Uni<T> call, String param) {
+        return call.ifNoItem().after(config.tokenizerTimeout()).fail()
+                .onFailure().transform(failure -> asApiError(failure, param));
+    }
+
+    private static Throwable asApiError(Throwable failure, String param) {
+        if (failure instanceof ApiError) {
+            return failure;
+        }
+        if (failure instanceof TimeoutException) {
+            return ApiError.unavailable("the tokenizer service did not answer in time", "tokenizer_unavailable");
+        }
+        Status status = failure instanceof StatusRuntimeException e ? e.getStatus() : Status.fromThrowable(failure);
+        String detail = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
+        return switch (status.getCode()) {
+            case INVALID_ARGUMENT -> ApiError.invalid(param, detail);
+            case RESOURCE_EXHAUSTED -> ApiError.tooLarge(detail);
+            case FAILED_PRECONDITION -> ApiError.internal("the model's chat template cannot be used: " + detail);
+            case UNIMPLEMENTED -> new ApiError(501, "not_implemented_error", detail, param, "not_implemented");
+            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> {
+                LOG.debugf("tokenizer unavailable: %s", detail);
+                yield ApiError.unavailable("the tokenizer service is not available", "tokenizer_unavailable");
+            }
+            default -> {
+                LOG.warnf("tokenizer call failed: %s %s", status.getCode(), detail);
+                yield ApiError.internal("the tokenizer service failed");
+            }
+        };
+    }
+
+    private static int[] toArray(List<Integer> ids) {
+        int[] array = new int[ids.size()];
+        for (int i = 0; i < array.length; i++) {
+            array[i] = ids.get(i);
+        }
+        return array;
+    }
+}

@@ -1,0 +1,52 @@
+package dev.baton.loadgen;
+
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The figures of one run: TTFT and inter-token latency percentiles over all successful requests, aggregate generated
+ * tokens per second over the run's wall time, and the failed request count. {@link #toJson()} prints exactly the
+ * keys scripts depend on.
+ */
+record BenchReport(int concurrency, int requests, double ttftP50Ms, double ttftP99Ms, double itlP50Ms,
+                   double itlP99Ms, double tps, int errors, long tokens, double seconds) {
+
+    static BenchReport of(int concurrency, List<StreamedRequest.Timing> timings, long wallNanos) {
+        long[] ttfts = timings.stream().filter(t -> t.error() == null).mapToLong(StreamedRequest.Timing::ttftNanos).toArray();
+        long[] gaps = timings.stream().filter(t -> t.error() == null).flatMapToLong(t -> Arrays.stream(t.gapsNanos())).toArray();
+        long tokens = timings.stream().filter(t -> t.error() == null).mapToLong(StreamedRequest.Timing::tokens).sum();
+        int errors = (int) timings.stream().filter(t -> t.error() != null).count();
+        double seconds = wallNanos / 1e9;
+        return new BenchReport(concurrency, timings.size(), percentileMs(ttfts, 50), percentileMs(ttfts, 99),
+                percentileMs(gaps, 50), percentileMs(gaps, 99), seconds > 0 ? tokens / seconds : 0, errors, tokens, seconds);
+    }
+
+    /** Nearest-rank percentile in milliseconds; 0 when there is nothing to rank. */
+    static double percentileMs(long[] nanos, int percentile) {
+        if (nanos.length == 0) {
+            return 0;
+        }
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+        int rank = (int) Math.ceil(percentile / 100.0 * sorted.length);
+        return sorted[Math.max(0, rank - 1)] / 1e6;
+    }
+
+    String toJson() {
+        return String.format(Locale.ROOT, "{\"concurrency\":%d,\"requests\":%d,\"ttft_p50_ms\":%.2f,\"ttft_p99_ms\":%.2f,"
+                        + "\"itl_p50_ms\":%.2f,\"itl_p99_ms\":%.2f,\"tps\":%.2f,\"errors\":%d}",
+                concurrency, requests, ttftP50Ms, ttftP99Ms, itlP50Ms, itlP99Ms, tps, errors);
+    }
+
+    String toTable() {
+        return String.format(Locale.ROOT, """
+                concurrency      %d
+                requests         %d (%d failed)
+                tokens           %d in %.2f s
+                ttft p50 / p99   %.2f / %.2f ms
+                itl  p50 / p99   %.2f / %.2f ms
+                tokens/s         %.2f""", concurrency, requests, errors, tokens, seconds, ttftP50Ms, ttftP99Ms,
+                itlP50Ms, itlP99Ms, tps);
+    }
+}

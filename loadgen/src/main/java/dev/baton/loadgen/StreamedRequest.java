@@ -1,0 +1,116 @@
+package dev.baton.loadgen;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * One streaming completion, timed as a client sees it: time to the first chunk carrying text, and the gaps between
+ * successive text chunks (inter-token latency). Tokens are counted from the final usage chunk when the server sends
+ * one, else from the text chunks.
+ */
+final class StreamedRequest {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** What one request measured; {@code error} is null when it succeeded. */
+    record Timing(long ttftNanos, long[] gapsNanos, int tokens, String error) {
+        static Timing failed(String error) {
+            return new Timing(0, new long[0], 0, error);
+        }
+    }
+
+    private StreamedRequest() {
+    }
+
+    static Timing run(HttpClient client, BenchOptions options, String model) {
+        ObjectNode body = JSON.createObjectNode().put("model", model).put("prompt", options.prompt())
+                .put("max_tokens", options.maxTokens()).put("temperature", 0).put("stream", true)
+                .put("ignore_eos", true);
+        body.putObject("stream_options").put("include_usage", true);
+        HttpRequest.Builder request = HttpRequest.newBuilder(options.url().resolve("/v1/completions"))
+                .timeout(options.timeout()).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
+        if (options.apiKey() != null) {
+            request.header("Authorization", "Bearer " + options.apiKey());
+        }
+        long start = System.nanoTime();
+        try {
+            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
+                if (response.statusCode() != 200) {
+                    return Timing.failed("HTTP " + response.statusCode() + ": " + firstLine(reader));
+                }
+                return read(reader, start);
+            }
+        } catch (IOException e) {
+            return Timing.failed(e.toString());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return Timing.failed("interrupted");
+        }
+    }
+
+    private static Timing read(BufferedReader reader, long start) throws IOException {
+        long first = 0;
+        long last = 0;
+        long[] gaps = new long[64];
+        int gapCount = 0;
+        int textChunks = 0;
+        int usageTokens = -1;
+        boolean done = false;
+        String line;
+        while ((line = reader.readLine()) != null) {
+            if (!line.startsWith("data:")) {
+                continue;
+            }
+            long now = System.nanoTime();
+            String data = line.substring(5).strip();
+            if (data.equals("[DONE]")) {
+                done = true;
+                break;
+            }
+            JsonNode chunk = JSON.readTree(data);
+            if (chunk.has("error")) {
+                return Timing.failed("stream error: " + chunk.get("error").path("message").asText());
+            }
+            if (chunk.hasNonNull("usage")) {
+                usageTokens = chunk.get("usage").path("completion_tokens").asInt();
+            }
+            JsonNode choices = chunk.path("choices");
+            if (choices.isEmpty() || choices.get(0).path("text").asText("").isEmpty()) {
+                continue;
+            }
+            textChunks++;
+            if (first == 0) {
+                first = now;
+            } else {
+                if (gapCount == gaps.length) {
+                    gaps = java.util.Arrays.copyOf(gaps, gapCount * 2);
+                }
+                gaps[gapCount++] = now - last;
+            }
+            last = now;
+        }
+        if (!done) {
+            return Timing.failed("the stream ended without [DONE]");
+        }
+        if (first == 0) {
+            return Timing.failed("no token arrived");
+        }
+        return new Timing(first - start, java.util.Arrays.copyOf(gaps, gapCount),
+                usageTokens >= 0 ? usageTokens : textChunks, null);
+    }
+
+    private static String firstLine(BufferedReader reader) throws IOException {
+        String line = reader.readLine();
+        return line == null ? "" : line.length() > 300 ? line.substring(0, 300) : line;
+    }
+}
