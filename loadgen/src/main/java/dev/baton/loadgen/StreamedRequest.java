@@ -20,10 +20,13 @@ import java.nio.charset.StandardCharsets;
 final class StreamedRequest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** What one request measured; {@code error} is null when it succeeded. */
-    record Timing(long ttftNanos, long[] gapsNanos, int tokens, String error) {
+    /**
+     * What one request measured; {@code error} is null when it succeeded. {@code prefillMs} is the pipeline's own
+     * time from admission to the first token when the server reports it (Baton's {@code usage.timings}), else -1.
+     */
+    record Timing(long ttftNanos, long[] gapsNanos, int tokens, long prefillMs, String error) {
         static Timing failed(String error) {
-            return new Timing(0, new long[0], 0, error);
+            return new Timing(0, new long[0], 0, -1, error);
         }
     }
 
@@ -65,6 +68,7 @@ final class StreamedRequest {
         int gapCount = 0;
         int textChunks = 0;
         int usageTokens = -1;
+        long prefillMs = -1;
         boolean done = false;
         String line;
         while ((line = reader.readLine()) != null) {
@@ -83,6 +87,7 @@ final class StreamedRequest {
             }
             if (chunk.hasNonNull("usage")) {
                 usageTokens = chunk.get("usage").path("completion_tokens").asInt();
+                prefillMs = chunk.get("usage").path("timings").path("prefill_ms").asLong(-1);
             }
             JsonNode choices = chunk.path("choices");
             if (choices.isEmpty() || choices.get(0).path("text").asText("").isEmpty()) {
@@ -106,7 +111,7 @@ final class StreamedRequest {
             return Timing.failed("no token arrived");
         }
         return new Timing(first - start, java.util.Arrays.copyOf(gaps, gapCount),
-                usageTokens >= 0 ? usageTokens : textChunks, null);
+                usageTokens >= 0 ? usageTokens : textChunks, prefillMs, null);
     }
 
     private static String firstLine(BufferedReader reader) throws IOException {

@@ -55,7 +55,7 @@ class BenchHttpMeasuresStreamsTest {
                 sleep(20);
                 write(out, "data: {\"choices\":[{\"index\":0,\"text\":\"w" + i + " \",\"finish_reason\":null}]}\n\n");
             }
-            write(out, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":5}}\n\ndata: [DONE]\n\n");
+            write(out, "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":2,\"completion_tokens\":5,\"timings\":{\"queue_ms\":0,\"prefill_ms\":5,\"decode_ms\":80}}}\n\ndata: [DONE]\n\n");
         }
     }
 
@@ -70,6 +70,9 @@ class BenchHttpMeasuresStreamsTest {
         assertTrue(report.ttftP50Ms() >= 15, "the first chunk comes after ~20 ms: " + report.ttftP50Ms());
         assertTrue(report.itlP50Ms() >= 15 && report.itlP50Ms() < 200, "chunks ~20 ms apart: " + report.itlP50Ms());
         assertTrue(report.tps() > 0);
+        assertTrue(report.overheadP50Ms() >= 10 && report.overheadP50Ms() < report.ttftP50Ms(),
+                "TTFT minus the 5 ms the server says its prefill took: " + report.overheadP50Ms());
+        assertTrue(report.toTable().contains("pipeline prefill"));
 
         JsonNode json = new ObjectMapper().readTree(report.toJson());
         assertEquals(List.of("concurrency", "requests", "ttft_p50_ms", "ttft_p99_ms", "itl_p50_ms", "itl_p99_ms", "tps", "errors"),

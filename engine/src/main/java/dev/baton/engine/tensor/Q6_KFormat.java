@@ -115,21 +115,23 @@ final class Q6_KFormat extends SuperBlockFormat {
     }
 
     /**
-     * Per half, quarter and L columns: the 6-bit values are rebuilt from a low-nibble load and a high-bit load; each
-     * L-value vector lies in one group of 16 and is scaled on its own. One accumulator per half keeps every lane below
-     * 2^24 whatever L. The quarters run as a loop (shift counts vary) so the compiled method stays small enough for
-     * C2 to inline every vector helper.
+     * Per half and per L columns: the four 6-bit values l, l+32, l+64, l+96 are rebuilt one quarter at a time; each
+     * L-value vector lies in one group of 16 and is scaled on its own. One accumulator
+     * per half keeps every lane below 2^24 whatever L.
      */
     @Override
     int dot(MemorySegment w, long blk, float[] a, int aOff) {
+        long scalesLo = w.get(LittleEndian.LONG, blk + SCALES);
+        long scalesHi = w.get(LittleEndian.LONG, blk + SCALES + 8);
         int total = 0;
         for (int h = 0; h < 2; h++) {
+            long scales = h == 0 ? scalesLo : scalesHi;
             FloatVector acc = FloatVector.zero(F);
-            for (int quarter = 0; quarter < 4; quarter++) {
-                for (int k = 0; k < 32; k += L) {
-                    FloatVector q = floats(quants(w, blk, h, quarter, k));
-                    float scale = BlockBytes.s8(w, blk + SCALES + 8 * h + 2 * quarter + k / 16);
-                    acc = addScaled(acc, q.mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * quarter + k)), scale);
+            for (int k = 0; k < 32; k += L) {
+                for (int j = 0; j < 4; j++) {
+                    FloatVector products = floats(quarter(w, blk, h, k, j))
+                            .mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * j + k));
+                    acc = addScaled(acc, products, scale(scales, k / 16 + 2 * j));
                 }
             }
             total += exactSum(acc);
@@ -139,24 +141,38 @@ final class Q6_KFormat extends SuperBlockFormat {
 
     @Override
     void decode(MemorySegment w, long blk, float[] scaled, int off) {
+        long scalesLo = w.get(LittleEndian.LONG, blk + SCALES);
+        long scalesHi = w.get(LittleEndian.LONG, blk + SCALES + 8);
         for (int h = 0; h < 2; h++) {
-            for (int quarter = 0; quarter < 4; quarter++) {
-                for (int k = 0; k < 32; k += L) {
-                    float scale = BlockBytes.s8(w, blk + SCALES + 8 * h + 2 * quarter + k / 16);
-                    floats(quants(w, blk, h, quarter, k)).mul(scale).intoArray(scaled, off + 128 * h + 32 * quarter + k);
+            long scales = h == 0 ? scalesLo : scalesHi;
+            for (int k = 0; k < 32; k += L) {
+                for (int j = 0; j < 4; j++) {
+                    floats(quarter(w, blk, h, k, j)).mul(scale(scales, k / 16 + 2 * j))
+                            .intoArray(scaled, off + 128 * h + 32 * j + k);
                 }
             }
         }
     }
 
+    /** Signed scale {@code j} (0..7) of a half's eight packed scale bytes. */
+    private static float scale(long scales, int j) {
+        return (byte) (scales >>> (8 * j));
+    }
+
     private static final byte CENTRE = 32;
 
-    /** The centred values {@code 128h + 32·quarter + k ..} (L of them): low nibble plus two high bits, minus 32. */
-    private static ByteVector quants(MemorySegment w, long blk, int h, int quarter, int k) {
-        ByteVector low = bytes(w, blk + QL + 64 * h + 32 * (quarter & 1) + k)
-                .lanewise(VectorOperators.LSHR, 2 * (quarter & 2)).and((byte) 0xF);
-        ByteVector high = bytes(w, blk + QH + 32 * h + k).lanewise(VectorOperators.LSHR, 2 * quarter).and((byte) 3);
-        return low.or(high.lanewise(VectorOperators.LSHL, 4)).sub(CENTRE);
+    /**
+     * L values of quarter {@code j} (0..3) of half {@code h}, from column {@code k}, centred on zero: the low or high
+     * nibble of ql (quarters 0, 2 from the first 32 bytes; 1, 3 from the next) and bits 2j, 2j+1 of qh. One generic
+     * quarter, not four unrolled ones, keeps the kernel small enough for C2 to inline every vector operation (the
+     * unrolled kernel passed its node-count cutoff and boxed vectors on the heap).
+     */
+    private static ByteVector quarter(MemorySegment w, long blk, int h, int k, int j) {
+        ByteVector ql = bytes(w, blk + QL + 64 * h + 32 * (j & 1) + k);
+        ByteVector qh = bytes(w, blk + QH + 32 * h + k);
+        ByteVector low = ql.lanewise(VectorOperators.LSHR, 4 * (j >> 1)).and((byte) 0xF);
+        ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 0x3).lanewise(VectorOperators.LSHL, 4);
+        return low.or(high).sub(CENTRE);
     }
 
     @Override

@@ -22,7 +22,8 @@ class StepAllocatesNothingTest {
             (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
     @ParameterizedTest(name = "{0}, split {1}")
-    @CsvSource({"stories260K.gguf, 1", "stories260K.gguf, 2", "TinyStories-656K-q8_0.gguf, 1"})
+    @CsvSource({"stories260K.gguf, 1", "stories260K.gguf, 2", "TinyStories-656K-q8_0.gguf, 1",
+        "kquant/kq-small-Q4_K_M.gguf, 1"})
     void stepsAllocateNothing(String model, int split) throws IOException {
         int sequences = 4;
         int chunk = 8;

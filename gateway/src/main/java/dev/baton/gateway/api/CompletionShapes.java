@@ -8,6 +8,7 @@ import dev.baton.gateway.status.RequestRecord;
 import dev.baton.proto.FinishReason;
 import dev.baton.proto.TokenEvent;
 import dev.baton.proto.TopLogprob;
+import dev.baton.proto.Usage;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
@@ -59,10 +60,10 @@ final class CompletionShapes {
     }
 
     /** The stream's closing usage chunk (stream_options.include_usage): no choices. */
-    ObjectNode usageChunk(int promptTokens, int completionTokens) {
+    ObjectNode usageChunk(Usage usage) {
         ObjectNode chunk = header(true);
         chunk.putArray("choices");
-        putUsage(chunk, promptTokens, completionTokens);
+        putUsage(chunk, usage.getPromptTokens(), usage.getCompletionTokens(), usage);
         return chunk;
     }
 
@@ -78,7 +79,7 @@ final class CompletionShapes {
         }
         putLogprobs(choice, result.logprobEvents(), 0);
         putFinish(choice, result.finishReason());
-        putUsage(body, result.promptTokens(), result.completionTokens());
+        putUsage(body, result.promptTokens(), result.completionTokens(), result.timings());
         return body;
     }
 
@@ -91,9 +92,19 @@ final class CompletionShapes {
         return node;
     }
 
-    private void putUsage(ObjectNode node, int promptTokens, int completionTokens) {
-        node.putObject("usage").put("prompt_tokens", promptTokens).put("completion_tokens", completionTokens)
-                .put("total_tokens", promptTokens + completionTokens);
+    /**
+     * OpenAI's usage, plus Baton's own {@code timings} when the pipeline reported them: milliseconds from the
+     * gateway's publish to admission into a running batch ({@code queue_ms}), then to the first token
+     * ({@code prefill_ms}), then to the last ({@code decode_ms}). Clients ignore the extra field; benchmarks use it
+     * to tell the pipeline's time from the gateway's and Kafka's.
+     */
+    private void putUsage(ObjectNode node, int promptTokens, int completionTokens, Usage timings) {
+        ObjectNode usage = node.putObject("usage").put("prompt_tokens", promptTokens)
+                .put("completion_tokens", completionTokens).put("total_tokens", promptTokens + completionTokens);
+        if (timings != null) {
+            usage.putObject("timings").put("queue_ms", timings.getQueueMs()).put("prefill_ms", timings.getPrefillMs())
+                    .put("decode_ms", timings.getDecodeMs());
+        }
     }
 
     private static void putFinish(ObjectNode choice, FinishReason finish) {

@@ -56,8 +56,7 @@ final class StreamingWriter implements ClientWriter {
         textOffset += event.getText().length();
         if (terminal) {
             if (includeUsage) {
-                int prompt = event.getUsage().getPromptTokens();
-                data(out, shapes.usageChunk(prompt, event.getUsage().getCompletionTokens()).toString());
+                data(out, shapes.usageChunk(event.getUsage()).toString());
             }
             out.append("data: [DONE]\n\n");
             response.end(out.toString());

@@ -145,12 +145,12 @@ public final class RequestRecord {
         int completion = usage != null ? usage.getCompletionTokens() : nextIndex;
         int prompt = usage != null && usage.getPromptTokens() > 0 ? usage.getPromptTokens() : promptTokens;
         return new Snapshot(id, kind, model, createdAtMs, state, text.toString(), List.copyOf(logprobEvents),
-                finishReason, prompt, completion, error);
+                finishReason, prompt, completion, usage, error);
     }
 
-    /** The record's content at one moment. */
+    /** The record's content at one moment; {@code timings} is the pipeline's final usage, null until it ends. */
     public record Snapshot(String id, Kind kind, String model, long createdAtMs, State state, String text,
                            List<TokenEvent> logprobEvents, FinishReason finishReason, int promptTokens,
-                           int completionTokens, ErrorInfo error) {
+                           int completionTokens, Usage timings, ErrorInfo error) {
     }
 }

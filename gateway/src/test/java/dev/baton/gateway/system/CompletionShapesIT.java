@@ -157,5 +157,8 @@ class CompletionShapesIT {
         assertEquals(2048, tokens.get("max_model_len").asInt());
         JsonNode text = Api.json(Api.post(system.gatewayA, "/detokenize", "{\"tokens\":[403,407,261,378]}").body());
         assertEquals("Once upon a time", text.get("prompt").asText());
+        JsonNode chat = Api.json(Api.post(system.gatewayA, "/tokenize",
+                "{\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]}").body());
+        assertTrue(chat.get("count").asInt() > 5, "the chat template adds its own text around the message: " + chat);
     }
 }

@@ -154,6 +154,21 @@ class ErrorStatusesIT {
     }
 
     @Test
+    void aClientIdThatIsStillRunningIs409() {
+        String id = "slow-twice-" + System.nanoTime();
+        String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":10}";
+        CompletableFuture<HttpResponse<String>> first = CompletableFuture.supplyAsync(
+                () -> Api.post(system.gatewayA, "/v1/completions", body, Map.of("X-Request-Id", id)));
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!system.pipeline.requests.containsKey(id) && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(20);
+        }
+        assertError(Api.post(system.gatewayA, "/v1/completions", body, Map.of("X-Request-Id", id)), 409, "invalid_request_error");
+        assertError(Api.post(system.gatewayA, "/v1/completions", body, Map.of("X-Request-Id", "bad id!")), 400, "invalid_request_error");
+        assertEquals(200, first.join().statusCode());
+    }
+
+    @Test
     void unknownPathsAndMethodsAreJsonErrors() {
         assertError(Api.get(system.gatewayA, "/v1/nothing-here"), 404, "invalid_request_error");
         assertError(Api.get(system.gatewayA, "/v1/completions"), 405, "invalid_request_error");
