@@ -55,6 +55,7 @@ class ErrorStatusesIT {
             "/v1/completions      | {\"model\":\"M\",\"prompt\":[99999]}                          | prompt",
             "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"max_tokens\":5000}        | max_tokens",
             "/v1/chat/completions | {\"model\":\"M\"}                                             | messages",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_object\"}} | response_format",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[]}                             | messages",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"content\":\"hi\"}]}         | messages[0].role",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_logprobs\":2} | top_logprobs",
