@@ -155,6 +155,22 @@ class ErrorStatusesIT {
     }
 
     @Test
+    void aPipelineThatFallsSilentIs504AndTheRequestIsCancelled() {
+        String id = "mute-" + System.nanoTime();
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + API_KEY, "X-Request-Id", id);
+        JsonNode error = assertError(Api.post(system.gatewayB, "/v1/completions",
+                "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":3}", headers), 504, "timeout_error");
+        assertEquals("pipeline_timeout", error.get("code").asText());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!system.pipeline.cancels.contains(id) && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(20);
+        }
+        assertTrue(system.pipeline.cancels.contains(id), "the gateway cancels what it gave up on");
+        JsonNode status = Api.json(Api.get(system.gatewayB, "/v1/requests/" + id, KEY).body());
+        assertEquals("failed", status.get("status").asText());
+    }
+
+    @Test
     void aClientIdThatIsStillRunningIs409() {
         String id = "slow-twice-" + System.nanoTime();
         String body = "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":10}";
