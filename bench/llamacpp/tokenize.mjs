@@ -7,8 +7,10 @@
 //
 // Loads only the vocabulary, then encodes every document (no BOS, special tokens as plain text, as
 // `bin/baton tokenize --jsonl` does) and decodes the ids again, --repeat times. Prints one JSON object:
-// {"engine":"llama.cpp","vocab","bytes","encode_mbs":[...],"decode_mbs":[...]} with MB/s (10^6 bytes of text per
-// second of wall time) of each repetition; the first repetition warms up. --ids-out writes the ids of each document
+// {"engine":"llama.cpp","vocab","bytes","encode_mbs":[...],"decode_mbs":[...],"encode_mb_per_cpu_s":[...],
+// "decode_mb_per_cpu_s":[...]}: MB (10^6 bytes of text) per second of wall time, and per second of the process's CPU
+// time (what a loaded shared machine barely moves), for each repetition; the first repetition warms up and is left
+// out. --ids-out writes the ids of each document
 // as one JSON array per line, exactly as `bin/baton tokenize --jsonl` prints them, so `cmp` can compare the two.
 import {parseArgs} from "node:util";
 import {pathToFileURL} from "node:url";
@@ -38,27 +40,36 @@ const {getLlama, LlamaLogLevel} = await import(
 const llama = await getLlama({gpu: false, build: "never", logLevel: LlamaLogLevel.error});
 const model = await llama.loadModel({modelPath: path.resolve(opts.vocab), vocabOnly: true});
 
-const encodeMbs = [];
-const decodeMbs = [];
+const encode = {wall: [], cpu: []};
+const decode = {wall: [], cpu: []};
 let ids = [];
 for (let r = 0; r < Number(opts.repeat); r++) {
-    let start = process.hrtime.bigint();
-    ids = documents.map(d => model.tokenize(d, false));
-    encodeMbs.push(megabytesPerSecond(start));
-    start = process.hrtime.bigint();
-    for (const x of ids) {
-        model.detokenize(x);
-    }
-    decodeMbs.push(megabytesPerSecond(start));
+    measure(encode, () => {
+        ids = documents.map(d => model.tokenize(d, false));
+    });
+    measure(decode, () => {
+        for (const x of ids) {
+            model.detokenize(x);
+        }
+    });
 }
 if (opts["ids-out"]) {
     fs.writeFileSync(opts["ids-out"], ids.map(x => JSON.stringify(Array.from(x)) + "\n").join(""));
 }
 console.log(JSON.stringify({engine: "llama.cpp", vocab: path.basename(opts.vocab), bytes,
-    encode_mbs: encodeMbs.slice(1), decode_mbs: decodeMbs.slice(1)}));
+    encode_mbs: encode.wall.slice(1), decode_mbs: decode.wall.slice(1),
+    encode_mb_per_cpu_s: encode.cpu.slice(1), decode_mb_per_cpu_s: decode.cpu.slice(1)}));
 await model.dispose();
 
-function megabytesPerSecond(start) {
-    const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+function measure(into, work) {
+    const wallStart = process.hrtime.bigint();
+    const cpuStart = process.cpuUsage();
+    work();
+    const cpu = process.cpuUsage(cpuStart);
+    into.wall.push(megabytesPer(Number(process.hrtime.bigint() - wallStart) / 1e9));
+    into.cpu.push(megabytesPer((cpu.user + cpu.system) / 1e6));
+}
+
+function megabytesPer(seconds) {
     return Math.round(bytes / seconds / 1e4) / 100;
 }

@@ -7,11 +7,13 @@ SERVICE_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL
 
 system_usage() {
   cat <<USAGE
-usage: bin/baton up [--model M.gguf] [--stages S] [--threads N] [--port P] [--gateways G]
+usage: bin/baton up [--model M.gguf] [--stages S] [--layers A-B,B-C,...] [--threads N] [--port P] [--gateways G]
                     [--tokenizer-port P] [--worker-port P] [--kafka-port P]
   --model           GGUF file of a llama-family model (default models/default.gguf if present, else
                     ../shared/models/stories260K.gguf)
   --stages          pipeline stages, each its own worker process over a slice of the layers (default 2)
+  --layers          each stage's blocks, half-open ranges in stage order, e.g. 0-8,8-12 (default: the workers'
+                    split, about the same weight bytes per stage counting the output head on the last one)
   --threads         compute threads per stage (default: cores / stages, at least 1)
   --port            gateway port (default 8080); gateway i of G listens on port + i
   --gateways        gateway instances side by side, each owning its share of baton.replies (default 1)
@@ -36,6 +38,7 @@ system_parse_up_args() {
   UP_MODEL="$(system_default_model)"
   UP_STAGES=2
   UP_THREADS=""
+  UP_LAYERS=""
   UP_PORT=8080
   UP_GATEWAYS=1
   UP_TOKENIZER_PORT=8090
@@ -47,6 +50,7 @@ system_parse_up_args() {
     case "$1" in
       --model) UP_MODEL="$2" ;;
       --stages) UP_STAGES="$2" ;;
+      --layers) UP_LAYERS="$2" ;;
       --threads) UP_THREADS="$2" ;;
       --port) UP_PORT="$2" ;;
       --gateways) UP_GATEWAYS="$2" ;;
@@ -61,6 +65,19 @@ system_parse_up_args() {
   for name in UP_STAGES UP_PORT UP_GATEWAYS UP_TOKENIZER_PORT UP_WORKER_PORT UP_KAFKA_PORT ${UP_THREADS:+UP_THREADS}; do
     [[ "${!name}" =~ ^[1-9][0-9]*$ ]] || { echo "baton up: --$(system_flag_name "$name") must be a positive whole number, got '${!name}'" >&2; exit 2; }
   done
+  if [[ -n "$UP_LAYERS" ]]; then
+    local ranges
+    IFS=, read -r -a ranges <<<"$UP_LAYERS"
+    (( ${#ranges[@]} == UP_STAGES )) && [[ "$UP_LAYERS" =~ ^[0-9]+-[0-9]+(,[0-9]+-[0-9]+)*$ ]] \
+      || { echo "baton up: --layers needs one FROM-TO range per stage ($UP_STAGES), e.g. 0-8,8-12; got '$UP_LAYERS'" >&2; exit 2; }
+    # each range starts where the one before ends (the first at 0); the last stage checks it ends at the last block
+    local range expected_from=0
+    for range in "${ranges[@]}"; do
+      (( ${range%-*} == expected_from && ${range#*-} > expected_from )) \
+        || { echo "baton up: --layers ranges must be non-empty and meet, starting at 0 (e.g. 0-8,8-12); got '$UP_LAYERS'" >&2; exit 2; }
+      expected_from=${range#*-}
+    done
+  fi
   [[ -f "$UP_MODEL" ]] || { echo "baton up: model file '$UP_MODEL' does not exist" >&2; exit 2; }
   UP_MODEL="$(cd "$(dirname "$UP_MODEL")" && pwd)/$(basename "$UP_MODEL")"
   UP_MODEL_NAME="$(basename "$UP_MODEL" .gguf)"
@@ -124,7 +141,7 @@ system_save_env() {
   mkdir -p "$BATON_RUN_DIR"
   {
     local name
-    for name in UP_MODEL UP_MODEL_NAME UP_STAGES UP_THREADS UP_PORT UP_GATEWAYS UP_TOKENIZER_PORT UP_WORKER_PORT UP_KAFKA_PORT; do
+    for name in UP_MODEL UP_MODEL_NAME UP_STAGES UP_LAYERS UP_THREADS UP_PORT UP_GATEWAYS UP_TOKENIZER_PORT UP_WORKER_PORT UP_KAFKA_PORT; do
       printf '%s=%q\n' "$name" "${!name}"
     done
   } >"$SYSTEM_ENV"
@@ -156,6 +173,7 @@ system_up() {
   system_build_if_needed || exit 1
   system_save_env
   trap 'echo "baton up: startup failed; stopping what was started" >&2; system_down >/dev/null 2>&1 || true' ERR
+  trap 'echo "baton up: interrupted; stopping what was started" >&2; system_down >/dev/null 2>&1; exit 130' INT TERM
   set -E
 
   local replies
@@ -166,13 +184,14 @@ system_up() {
   system_start_java tokenizer "$BATON_HOME/tokenizer-service/target/quarkus-app/quarkus-run.jar" \
     "-Dquarkus.http.port=$UP_TOKENIZER_PORT" "-Dbaton.tokenizer.model=$UP_MODEL" -Xmx512m ${BATON_TOKENIZER_OPTS:-}
   for ((i = 0; i < UP_STAGES; i++)); do
-    local next=()
-    (( i + 1 < UP_STAGES )) && next=("-Dbaton.worker.next=127.0.0.1:$((UP_WORKER_PORT + i + 1))")
+    local stage_flags=()
+    (( i + 1 < UP_STAGES )) && stage_flags=("-Dbaton.worker.next=127.0.0.1:$((UP_WORKER_PORT + i + 1))")
+    [[ -n "$UP_LAYERS" ]] && stage_flags+=("-Dbaton.worker.layers=$(cut -d, -f$((i + 1)) <<<"$UP_LAYERS")")
     system_start_java "stage-$i" "$BATON_HOME/worker/target/quarkus-app/quarkus-run.jar" \
       "-Dquarkus.http.port=$((UP_WORKER_PORT + i))" "-Dkafka.bootstrap.servers=$bootstrap" \
       "-Dbaton.worker.model=$UP_MODEL" "-Dbaton.worker.model-name=$UP_MODEL_NAME" \
       "-Dbaton.worker.stage=$i" "-Dbaton.worker.stages=$UP_STAGES" "-Dbaton.worker.threads=$UP_THREADS" \
-      "${next[@]}" -XX:+UseParallelGC ${BATON_WORKER_OPTS:-}
+      "${stage_flags[@]}" -XX:+UseParallelGC ${BATON_WORKER_OPTS:-}
   done
   service_wait_ready tokenizer "http://127.0.0.1:$UP_TOKENIZER_PORT/q/health/ready" 120
   # stage k is ready only once stage k+1 answers, so the last one comes first
@@ -191,7 +210,7 @@ system_up() {
   for ((i = 0; i < UP_GATEWAYS; i++)); do
     service_wait_ready "gateway-$i" "http://127.0.0.1:$((UP_PORT + i))/q/health/ready" 120
   done
-  trap - ERR
+  trap - ERR INT TERM
   system_print_ready
 }
 

@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Worker pipeline benchmark: N concurrent requests on one model, served by
 #   A) one worker process with all blocks and 2 compute threads, and
-#   B) a 2-stage pipeline of two worker processes with 1 compute thread each, blocks split evenly, and
-#   C) the same with the blocks split by work (BENCH_SPLIT, default 8: the last stage also computes the logits),
+#   B) a 2-stage pipeline of two worker processes with 1 compute thread each, blocks split by default (balanced
+#      by weights per stage, the output head counted on the last stage), and
+#   C) the same with the blocks split evenly by count, for comparison,
 # against a local Kafka broker. Prints one JSON line per configuration (PipelineLoad): steady decode tokens/s over
 # all requests, and per stage the largest step batch and the gRPC hop latency p50/p99.
 #
 # usage: worker/bench/pipeline-bench.sh [MODEL.gguf]    (default: run/models/llama-110m-q8_0.gguf, synthesized if
 #        missing with bin/baton synth + bin/baton quantize)
 # env:   BENCH_REQUESTS (16) BENCH_PROMPT_TOKENS (32) BENCH_MAX_TOKENS (128) BENCH_MAX_CONTEXT (256)
-#        BENCH_SPLIT (8: stage 0 takes blocks [0, 8) in C)  BATON_KAFKA_PORT (19392: a broker of its own, so it does not meet other local brokers)
+#        BATON_KAFKA_PORT (19392: a broker of its own, so it does not meet other local brokers)
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 export JAVA_HOME="${BATON_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
@@ -20,7 +21,6 @@ REQUESTS="${BENCH_REQUESTS:-16}"
 PROMPT_TOKENS="${BENCH_PROMPT_TOKENS:-32}"
 MAX_TOKENS="${BENCH_MAX_TOKENS:-128}"
 MAX_CONTEXT="${BENCH_MAX_CONTEXT:-256}"
-SPLIT="${BENCH_SPLIT:-8}"
 MODEL="${1:-$ROOT/run/models/llama-110m-q8_0.gguf}"
 RUN="$ROOT/run/bench-worker"
 mkdir -p "$RUN"
@@ -84,7 +84,7 @@ await_ready() {
 }
 
 # the driver logs nothing itself; keep the Kafka client's SLF4J and protobuf's Unsafe notices out of the output
-DRIVER_FLAGS=(-Dslf4j.provider=org.slf4j.helpers.NOPServiceProvider --sun-misc-unsafe-memory-access=allow)
+DRIVER_FLAGS=(-Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider --sun-misc-unsafe-memory-access=allow)
 
 load() {
   java "${DRIVER_FLAGS[@]}" -cp "$LOAD_CP" dev.baton.worker.bench.PipelineLoad --bootstrap "$BOOTSTRAP" --model-name "$NAME" \
@@ -117,6 +117,7 @@ pipeline() {
   stop_workers
 }
 
-pipeline "2 stages, 1 thread each, even split"
+pipeline "2 stages, 1 thread each, default split"
 LAYERS="$("$ROOT/bin/baton" inspect "$MODEL" | awk '$1 == "llama.block_count" {print $3}')"
-pipeline "2 stages, 1 thread each, blocks 0-$SPLIT | $SPLIT-$LAYERS" "0-$SPLIT" "$SPLIT-$LAYERS"
+HALF=$(( (LAYERS + 1) / 2 ))
+pipeline "2 stages, 1 thread each, blocks 0-$HALF | $HALF-$LAYERS" "0-$HALF" "$HALF-$LAYERS"

@@ -15,12 +15,16 @@ final class LlamaCppVocabularies {
     }
 
     static Tokenizer load(String vocab) {
-        Path file = sharedRoot().resolve("testdata/tokenizer/ggml-vocab-" + vocab + ".gguf");
+        Path file = file(vocab);
         try {
             return Tokenizer.fromGguf(file);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file, e);
         }
+    }
+
+    static Path file(String vocab) {
+        return sharedRoot().resolve("testdata/tokenizer/ggml-vocab-" + vocab + ".gguf");
     }
 
     private static Path sharedRoot() {

@@ -1,6 +1,7 @@
 package dev.baton.bench.tokenizer;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.baton.bench.CpuShareProfiler;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
@@ -23,7 +24,8 @@ import org.openjdk.jmh.runner.options.TimeValue;
 
 /**
  * Runs the tokenizer benchmarks and prints them as Markdown tables: MB/s per vocabulary and direction, then the
- * 1 MB / 100 KB time ratio of each hostile input. The machines are shared, so the load average is printed with them.
+ * 1 MB / 100 KB time ratio of each hostile input. The machines are shared, so each figure also comes per CPU second
+ * the benchmark JVM actually got ({@link CpuShareProfiler}), and the load average is printed with them.
  *
  * <pre>usage: TokenizerReport [--quick] [-p PARAM=V1,V2 ...] [--documents FILE]</pre>
  * {@code -p vocab=gpt-2} narrows the throughput benchmark, {@code -p input=spm-letters} the scaling one.
@@ -69,7 +71,8 @@ public final class TokenizerReport {
 
     private static Collection<RunResult> run(Class<?> benchmark, boolean quick, Map<String, String[]> params,
                                              String... own) throws RunnerException {
-        ChainedOptionsBuilder options = new OptionsBuilder().include(benchmark.getName() + "\\.");
+        ChainedOptionsBuilder options = new OptionsBuilder().include(benchmark.getName() + "\\.")
+                .addProfiler(CpuShareProfiler.class);
         if (quick) {
             options.warmupIterations(2).warmupTime(TimeValue.seconds(1))
                     .measurementIterations(3).measurementTime(TimeValue.seconds(1));
@@ -83,29 +86,38 @@ public final class TokenizerReport {
     }
 
     private static void printThroughput(Collection<RunResult> results) {
-        System.out.println("| vocabulary | encode MB/s | decode MB/s | streaming decode MB/s |");
-        System.out.println("|---|---:|---:|---:|");
-        Map<String, Map<String, String>> byVocab = new LinkedHashMap<>();
+        System.out.println("| vocabulary | benchmark | MB/s (wall) | CPU share | MB per CPU second |");
+        System.out.println("|---|---|---:|---:|---:|");
         for (RunResult r : results) {
-            String method = r.getParams().getBenchmark().substring(r.getParams().getBenchmark().lastIndexOf('.') + 1);
-            byVocab.computeIfAbsent(r.getParams().getParam("vocab"), v -> new HashMap<>())
-                    .put(method, scoreWithError(r.getPrimaryResult()));
+            String benchmark = r.getParams().getBenchmark();
+            double share = cpuShare(r);
+            System.out.printf(Locale.ROOT, "| %s | %s | %s | %.2f | %.1f |%n", r.getParams().getParam("vocab"),
+                    benchmark.substring(benchmark.lastIndexOf('.') + 1), scoreWithError(r.getPrimaryResult()), share,
+                    r.getPrimaryResult().getScore() / share);
         }
-        byVocab.forEach((vocab, scores) -> System.out.printf(Locale.ROOT, "| %s | %s | %s | %s |%n", vocab,
-                scores.getOrDefault("encode", "–"), scores.getOrDefault("decode", "–"),
-                scores.getOrDefault("streamingDecode", "–")));
     }
 
     private static void printScaling(Collection<RunResult> results) {
-        System.out.println("| hostile input | 100 KB ms | 1 MB ms | 1 MB / 100 KB |");
+        System.out.println("| hostile input | 100 KB ms (CPU ms) | 1 MB ms (CPU ms) | 1 MB / 100 KB (CPU) |");
         System.out.println("|---|---:|---:|---:|");
         Map<String, double[]> byInput = new LinkedHashMap<>();
         for (RunResult r : results) {
-            double[] ms = byInput.computeIfAbsent(r.getParams().getParam("input"), i -> new double[2]);
-            ms[r.getParams().getParam("size").equals("100000") ? 0 : 1] = r.getPrimaryResult().getScore();
+            double[] ms = byInput.computeIfAbsent(r.getParams().getParam("input"), i -> new double[4]);
+            int at = r.getParams().getParam("size").equals("100000") ? 0 : 2;
+            ms[at] = r.getPrimaryResult().getScore();
+            ms[at + 1] = ms[at] * cpuShare(r);
         }
-        byInput.forEach((input, ms) -> System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %s |%n", input, ms[0],
-                ms[1], ms[0] > 0 && ms[1] > 0 ? String.format(Locale.ROOT, "%.1f×", ms[1] / ms[0]) : "–"));
+        byInput.forEach((input, ms) -> System.out.printf(Locale.ROOT, "| %s | %.1f (%.1f) | %.1f (%.1f) | %s (%s) |%n",
+                input, ms[0], ms[1], ms[2], ms[3], ratio(ms[2], ms[0]), ratio(ms[3], ms[1])));
+    }
+
+    private static String ratio(double large, double small) {
+        return large > 0 && small > 0 ? String.format(Locale.ROOT, "%.1f×", large / small) : "–";
+    }
+
+    private static double cpuShare(RunResult r) {
+        Result<?> share = r.getSecondaryResults().get("cpu.share");
+        return share == null ? Double.NaN : share.getScore();
     }
 
     private static String scoreWithError(Result<?> result) {

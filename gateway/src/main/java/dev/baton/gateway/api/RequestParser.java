@@ -10,7 +10,8 @@ import java.util.List;
 /**
  * Reads a completion or chat completion body into a {@link GenerationRequest}, refusing every wrong type or value
  * with a 400 that names the parameter. Unknown fields are ignored (clients send vendor extras); fields that would
- * change the answer in ways Baton does not implement (n > 1, best_of, echo, suffix, logit_bias, tools) are refused
+ * change the answer in ways Baton does not implement (n > 1, best_of, echo, suffix, logit_bias, tools, a JSON
+ * response_format) are refused
  * rather than silently ignored.
  */
 public final class RequestParser {
@@ -77,6 +78,8 @@ public final class RequestParser {
             throw ApiError.invalid("n", "only n = 1 is supported");
         }
         refuseUnless(body, "logit_bias", b -> b.isObject() && b.isEmpty(), "logit_bias is not supported");
+        refuseUnless(body, "response_format", f -> "text".equals(f.path("type").asText()),
+                "only response_format {\"type\": \"text\"} is supported (no JSON mode or schemas)");
         float temperature = number(body, "temperature", 0, 2, 1f, true, true);
         float topP = number(body, "top_p", 0, 1, 1f, false, true);
         int topK = optionalInt(body, "top_k", -1, Integer.MAX_VALUE, 0);

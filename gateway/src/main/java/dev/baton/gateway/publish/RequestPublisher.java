@@ -7,8 +7,10 @@ import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.RecordSchema;
 import dev.baton.proto.kafka.ProtobufSerializer;
 import com.google.protobuf.MessageLite;
+import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import java.time.Duration;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
@@ -41,6 +43,23 @@ public class RequestPublisher {
         p.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "15000");
         p.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         this.producer = new KafkaProducer<>(p, new StringSerializer(), new ProtobufSerializer<>());
+    }
+
+    /**
+     * Fetches the topics' metadata once at startup, off the event loop: the first send of a producer blocks until it
+     * knows the topic's partitions, and sends run on the HTTP event loop.
+     */
+    void warmUp(@Observes StartupEvent started) {
+        Thread.ofVirtual().name("baton-producer-warm-up").start(() -> {
+            for (BatonTopic topic : new BatonTopic[] {BatonTopic.REQUESTS, BatonTopic.CONTROL}) {
+                try {
+                    producer.partitionsFor(topic.topicName());
+                } catch (RuntimeException e) {
+                    LOG.infof("no metadata for %s yet (%s); the first request will fetch it", topic.topicName(),
+                            e.getMessage());
+                }
+            }
+        });
     }
 
     /** Completes when the broker has the request durably; fails when it could not be written. */

@@ -55,6 +55,7 @@ class ErrorStatusesIT {
             "/v1/completions      | {\"model\":\"M\",\"prompt\":[99999]}                          | prompt",
             "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"max_tokens\":5000}        | max_tokens",
             "/v1/chat/completions | {\"model\":\"M\"}                                             | messages",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"response_format\":{\"type\":\"json_object\"}} | response_format",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[]}                             | messages",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"content\":\"hi\"}]}         | messages[0].role",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_logprobs\":2} | top_logprobs",
@@ -151,6 +152,22 @@ class ErrorStatusesIT {
         Api.Stream stream = Api.stream(system.gatewayA, "/v1/completions", body.replace("}", ",\"stream\":true}"),
                 Map.of("X-Request-Id", "fail-" + System.nanoTime()));
         assertEquals(400, stream.status(), "a stream refused before its first token gets a real status");
+    }
+
+    @Test
+    void aPipelineThatFallsSilentIs504AndTheRequestIsCancelled() {
+        String id = "mute-" + System.nanoTime();
+        Map<String, String> headers = Map.of("Authorization", "Bearer " + API_KEY, "X-Request-Id", id);
+        JsonNode error = assertError(Api.post(system.gatewayB, "/v1/completions",
+                "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":3}", headers), 504, "timeout_error");
+        assertEquals("pipeline_timeout", error.get("code").asText());
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (!system.pipeline.cancels.contains(id) && System.nanoTime() < deadline) {
+            ServiceProcess.sleep(20);
+        }
+        assertTrue(system.pipeline.cancels.contains(id), "the gateway cancels what it gave up on");
+        JsonNode status = Api.json(Api.get(system.gatewayB, "/v1/requests/" + id, KEY).body());
+        assertEquals("failed", status.get("status").asText());
     }
 
     @Test

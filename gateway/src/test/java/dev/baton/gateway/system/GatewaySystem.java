@@ -7,7 +7,7 @@ import java.util.Map;
 /**
  * The system under test, started once per test JVM: a Kafka broker, the real tokenizer service (stories260K), a
  * scripted stand-in pipeline, and two gateway processes — A owns reply partitions 0,1 with default settings; B owns
- * 2,3, requires an API key and admits at most 2 requests at once.
+ * 2,3, requires an API key, admits at most 2 requests at once and gives up on a request after 3 s of silence.
  */
 final class GatewaySystem {
     static final String MODEL = "stories260K";
@@ -40,7 +40,8 @@ final class GatewaySystem {
                 "baton.gateway.reply-partitions", "2,3",
                 "baton.gateway.pipeline-check-interval", "200ms",
                 "baton.gateway.api-keys", API_KEY,
-                "baton.gateway.max-in-flight", "2"));
+                "baton.gateway.max-in-flight", "2",
+                "baton.gateway.reply-timeout", "3s"));
         pipeline.awaitAssignment();
     }
 

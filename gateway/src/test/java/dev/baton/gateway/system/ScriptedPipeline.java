@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  *   <li>{@code dup-}: a redelivery: tokens 0..2, then the whole answer again from index 0, then the terminal event again;</li>
  *   <li>{@code slow-}: 100 ms between tokens, until max_tokens or a cancel (then a CANCELLED terminal event);</li>
  *   <li>{@code fail-}: one terminal event with an INVALID_REQUEST error;</li>
+ *   <li>{@code mute-}: no answer at all (a pipeline that lost the request);</li>
  *   <li>anything else: max_tokens tokens at once (8 when max_tokens is 0), finish reason LENGTH.</li>
  * </ul>
  * It records every request and every cancel it sees, for the tests to inspect.
@@ -125,6 +126,9 @@ final class ScriptedPipeline implements AutoCloseable {
     private void answer(InferenceRequest request) {
         String id = request.getRequestId();
         int tokens = request.getMaxTokens() > 0 ? request.getMaxTokens() : 8;
+        if (id.startsWith("mute-")) {
+            return;
+        }
         if (id.startsWith("fail-")) {
             send(request, terminal(request, 0, FinishReason.FINISH_REASON_ERROR, 0)
                     .setError(ErrorInfo.newBuilder().setCode(ErrorCode.ERROR_CODE_INVALID_REQUEST)

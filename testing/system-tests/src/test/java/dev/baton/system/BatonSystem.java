@@ -3,12 +3,9 @@ package dev.baton.system;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * The real system, started once per test JVM exactly as a user starts it: {@code bin/baton up} with a Kafka broker,
@@ -25,7 +22,7 @@ final class BatonSystem {
     final Path home;
     final Path model;
     final String modelName;
-    final Path runDir;
+    final BatonCommand baton;
     private final int gatewayPort;
     private final int kafkaPort;
 
@@ -33,12 +30,12 @@ final class BatonSystem {
         home = Path.of(System.getProperty("baton.home", "../..")).toAbsolutePath().normalize();
         model = home.resolve("../shared/models/stories260K.gguf").normalize();
         modelName = "stories260K";
-        runDir = home.resolve("testing/system-tests/target/system-run");
+        baton = new BatonCommand(home, home.resolve("testing/system-tests/target/system-run"));
         gatewayPort = FreePorts.block(GATEWAYS);
         kafkaPort = FreePorts.block(2);
         int tokenizerPort = FreePorts.block(1);
         int workerPort = FreePorts.block(STAGES);
-        run(Path.of("up.out"), 300, "up", "--model", model.toString(), "--stages", String.valueOf(STAGES),
+        baton.runOk(300, "up", "--model", model.toString(), "--stages", String.valueOf(STAGES),
                 "--threads", "1", "--gateways", String.valueOf(GATEWAYS), "--port", String.valueOf(gatewayPort),
                 "--tokenizer-port", String.valueOf(tokenizerPort), "--worker-port", String.valueOf(workerPort),
                 "--kafka-port", String.valueOf(kafkaPort));
@@ -85,7 +82,7 @@ final class BatonSystem {
         List<String> args = new ArrayList<>(List.of("generate", "--model", model.toString(), "--max-tokens",
                 String.valueOf(maxTokens), "--temperature", "0", "--json"));
         args.addAll(prompt);
-        String out = run(Path.of("generate.out"), 120, args.toArray(String[]::new));
+        String out = baton.runOk(120, args.toArray(String[]::new));
         String lastLine = out.strip().lines().reduce((a, b) -> b).orElseThrow();
         try {
             return JSON.readTree(lastLine);
@@ -95,38 +92,6 @@ final class BatonSystem {
     }
 
     private void down() {
-        run(Path.of("down.out"), 120, "down");
-    }
-
-    /** Runs bin/baton with this system's run directory; fails with its output when it does not exit 0. */
-    private String run(Path outputName, int timeoutSeconds, String... args) {
-        List<String> command = new ArrayList<>();
-        command.add(home.resolve("bin/baton").toString());
-        command.addAll(List.of(args));
-        try {
-            Files.createDirectories(runDir);
-            Path output = runDir.resolve(outputName);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile())
-                    .redirectErrorStream(true).redirectOutput(output.toFile());
-            builder.environment().put("BATON_RUN_DIR", runDir.toString());
-            // the reactor packaged every jar before this module's integration tests; never start a nested build
-            builder.environment().put("BATON_NO_BUILD", "1");
-            Process process = builder.start();
-            if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
-                process.destroyForcibly();
-                throw new IllegalStateException("bin/baton " + args[0] + " did not finish in " + timeoutSeconds
-                        + " s:\n" + Files.readString(output, StandardCharsets.UTF_8));
-            }
-            String text = Files.readString(output, StandardCharsets.UTF_8);
-            if (process.exitValue() != 0) {
-                throw new IllegalStateException("bin/baton " + args[0] + " exited " + process.exitValue() + ":\n" + text);
-            }
-            return text;
-        } catch (IOException e) {
-            throw new IllegalStateException("could not run " + command, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while running " + command, e);
-        }
+        baton.runOk(120, "down");
     }
 }

@@ -35,7 +35,9 @@ public interface WorkerConfig {
 
     /**
      * This stage's transformer blocks as {@code from-to}, half-open ({@code 0-6} = blocks 0 to 5). Default: the
-     * model's blocks split evenly over {@link #stages()}, earlier stages taking the remainder.
+     * model's blocks split over {@link #stages()} so that each stage streams about the same weights per step, the
+     * last stage's output head included ({@code BalancedSplit}); for equal blocks and a small head that is the even
+     * split, earlier stages taking the remainder.
      */
     Optional<String> layers();
 

@@ -380,11 +380,17 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         return link == Link.OPEN && inFlight.size() < microBatches && !ready.isEmpty();
     }
 
-    /** Fills the pipeline: up to micro-batches steps in flight, the ready sequences shared evenly among them. */
+    /**
+     * Fills the pipeline: up to micro-batches steps in flight, the running sequences shared evenly among them. A step
+     * takes at most its fair share of the running set, even when more are ready: sequences that arrive while the
+     * other steps are in flight would otherwise all join one step and keep the steps lopsided for as long as they
+     * run (a step's members return together), leaving stages idle while one step is much bigger than the others.
+     */
     private void runSteps() {
         while (hasStepToRun()) {
             int free = microBatches - inFlight.size();
-            int share = (ready.size() + free - 1) / free;
+            int fairShare = Math.ceilDiv(Math.max(1, live.size() - ending), microBatches);
+            int share = Math.min(Math.ceilDiv(ready.size(), free), fairShare);
             batch.clear();
             int budget = maxStepTokens;
             List<Sequence> members = new ArrayList<>(share);

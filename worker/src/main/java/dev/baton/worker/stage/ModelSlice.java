@@ -87,7 +87,7 @@ public final class ModelSlice implements AutoCloseable {
         try {
             file = GgufFile.open(path);
             LlamaConfig model = LlamaConfig.from(file);
-            LayerRange range = layerRange(config, model);
+            LayerRange range = layerRange(config, file, model);
             int maxContext = config.maxContext().orElse(Math.min(model.contextLength(), DEFAULT_MAX_CONTEXT_CAP));
             require(maxContext >= 2, "baton.worker.max-context must be at least 2, got " + maxContext);
             long kvTokens = config.kvCacheTokens().orElse((long) config.maxBatch() * maxContext);
@@ -122,8 +122,8 @@ public final class ModelSlice implements AutoCloseable {
         }
     }
 
-    /** The configured range, or this stage's share of an even split. */
-    static LayerRange layerRange(WorkerConfig config, LlamaConfig model) {
+    /** The configured range, or this stage's share of the {@link BalancedSplit}. */
+    static LayerRange layerRange(WorkerConfig config, GgufFile file, LlamaConfig model) {
         LayerRange range;
         if (config.layers().filter(l -> !l.isBlank()).isPresent()) {
             String text = config.layers().get().trim();
@@ -140,7 +140,7 @@ public final class ModelSlice implements AutoCloseable {
         } else {
             require(config.stages() <= model.layers(), "cannot split the model's " + model.layers()
                     + " blocks over " + config.stages() + " stages (baton.worker.stages)");
-            range = LayerRange.split(model.layers(), config.stages()).get(config.stage());
+            range = BalancedSplit.of(file, model, config.stages()).get(config.stage());
         }
         boolean first = config.stage() == 0;
         boolean last = config.stage() == config.stages() - 1;

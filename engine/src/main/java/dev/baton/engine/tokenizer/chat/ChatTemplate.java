@@ -119,7 +119,14 @@ public final class ChatTemplate {
         context.put("strftime_now", (TemplateCallable) (args, named) ->
                 strftime(JinjaValues.str(PythonMethods.argument(args, named, 0, "format", "")),
                         ZonedDateTime.now(clock)));
-        return TemplateRenderer.render(program, context);
+        try {
+            return TemplateRenderer.render(program, context);
+        } catch (TemplateRenderException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            // e.g. divisibleby 0: whatever a template does wrong stays the template's error, with a message
+            throw TemplateRenderException.invalid(e.toString());
+        }
     }
 
     private static String plain(List<ChatMessage> messages, boolean addGenerationPrompt) {

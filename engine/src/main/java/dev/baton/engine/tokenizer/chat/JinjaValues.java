@@ -153,6 +153,9 @@ final class JinjaValues {
         if (a == null || b == null) {
             return false;
         }
+        if (a instanceof Undefined || b instanceof Undefined) { // Jinja: any two undefined values are equal
+            return a instanceof Undefined && b instanceof Undefined;
+        }
         if (isNumber(a) && isNumber(b)) {
             return isIntegral(a) && isIntegral(b) ? asLong(a) == asLong(b) : asDouble(a) == asDouble(b);
         }

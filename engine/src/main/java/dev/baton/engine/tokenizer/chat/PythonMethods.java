@@ -54,8 +54,14 @@ final class PythonMethods {
             case "find" -> (args, named) -> (long) s.indexOf(JinjaValues.str(argument(args, named, 0, "sub", "")));
             case "count" -> (args, named) -> {
                 String sub = JinjaValues.str(argument(args, named, 0, "sub", ""));
-                return sub.isEmpty() ? (long) s.length() + 1 : (long) (s.split(java.util.regex.Pattern.quote(sub),
-                        -1).length - 1);
+                if (sub.isEmpty()) {
+                    return (long) s.length() + 1;
+                }
+                long n = 0;
+                for (int at = s.indexOf(sub); at >= 0; at = s.indexOf(sub, at + sub.length())) {
+                    n++;
+                }
+                return n;
             };
             case "join" -> (args, named) -> {
                 List<String> parts = new ArrayList<>();

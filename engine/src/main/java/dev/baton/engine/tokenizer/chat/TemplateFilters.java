@@ -50,8 +50,12 @@ final class TemplateFilters {
                     : (Object) Math.abs(JinjaValues.asDouble(value));
             case "round" -> round(value, PythonMethods.argument(args, named, 0, "precision", 0L),
                     JinjaValues.str(PythonMethods.argument(args, named, 1, "method", "common")));
-            case "items" -> value instanceof JinjaValues.Undefined ? List.of()
-                    : PythonMethods.find(value, "items").call(List.of(), Map.of());
+            case "items" -> switch (value) {
+                case JinjaValues.Undefined u -> List.of();
+                case Map<?, ?> m -> PythonMethods.find(m, "items").call(List.of(), Map.of());
+                default -> throw TemplateRenderException.invalid("items needs a mapping, got "
+                        + JinjaValues.typeName(value));
+            };
             case "replace" -> PythonMethods.replace(JinjaValues.str(value),
                     JinjaValues.str(PythonMethods.argument(args, named, 0, "old", "")),
                     JinjaValues.str(PythonMethods.argument(args, named, 1, "new", "")),

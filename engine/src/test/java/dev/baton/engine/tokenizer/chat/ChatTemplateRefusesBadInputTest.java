@@ -36,7 +36,8 @@ class ChatTemplateRefusesBadInputTest {
     @Test
     void runtimeFailuresAreTheTemplatesFaultNotTheCallers() {
         for (String template : List.of("{{ messages | shuffle }}", "{{ 'a' + 1 }}", "{{ nothing.here }}",
-                "{{ undefined_function() }}", "{% set x = 1 %}{% set x.y = 2 %}", "{{ 1 // 0 }}", "{{ x is weird }}")) {
+                "{{ undefined_function() }}", "{% set x = 1 %}{% set x.y = 2 %}", "{{ 1 // 0 }}", "{{ x is weird }}",
+                "{{ 3 is divisibleby 0 }}", "{{ 'abc' | items }}", "{{ 2 ** 64 }}")) {
             TemplateRenderException e = assertThrows(TemplateRenderException.class,
                     () -> ChatTemplate.parse(template, "", "").render(HELLO, true), template);
             assertFalse(e.raisedByTemplate(), template);

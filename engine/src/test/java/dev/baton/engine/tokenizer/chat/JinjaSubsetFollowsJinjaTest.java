@@ -33,7 +33,8 @@ class JinjaSubsetFollowsJinjaTest {
                         + "|{{ {'k': 'v'} }}|{{ missing }}"));
         assertEquals("3|-4|1|2|8|ab|a1|aaa", render("{{ 7 // 2 }}|{{ -7 // 2 }}|{{ -7 % 4 - 0 }}|{{ 7 % 5 }}"
                 + "|{{ 2 ** 3 }}|{{ 'a' + 'b' }}|{{ 'a' ~ 1 }}|{{ 'a' * 3 }}"));
-        assertEquals("True|True|False|True", render("{{ 1 == 1.0 }}|{{ true == 1 }}|{{ 'a' == none }}|{{ [1] == [1] }}"));
+        assertEquals("True|True|False|True|True|False", render("{{ 1 == 1.0 }}|{{ true == 1 }}|{{ 'a' == none }}"
+                + "|{{ [1] == [1] }}|{{ nothing == missing }}|{{ nothing == none }}"));
     }
 
     @Test
