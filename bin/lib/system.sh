@@ -221,10 +221,12 @@ system_start_java() {
 
 system_print_ready() {
   echo
-  echo "Baton is up: model $UP_MODEL_NAME ($UP_MODEL), $UP_STAGES stage(s) x $UP_THREADS thread(s)"
+  echo "Baton is up."
   system_status
   echo
-  echo "OpenAI API:  http://127.0.0.1:$UP_PORT/v1   logs: $BATON_LOG_DIR   stop: bin/baton down"
+  local others=""
+  (( UP_GATEWAYS > 1 )) && others=" (and each gateway up to port $((UP_PORT + UP_GATEWAYS - 1)))"
+  echo "OpenAI API:  http://127.0.0.1:$UP_PORT/v1$others   logs: $BATON_LOG_DIR   stop: bin/baton down"
   cat <<EXAMPLE
   curl -N http://127.0.0.1:$UP_PORT/v1/completions -H 'Content-Type: application/json' \\
        -d '{"model":"$UP_MODEL_NAME","prompt":"Once upon a time","max_tokens":32,"stream":true}'
@@ -260,6 +262,7 @@ system_status() {
     return 1
   fi
   local all_up=0 i
+  echo "model $UP_MODEL_NAME ($UP_MODEL), $UP_STAGES stage(s) x $UP_THREADS thread(s)${UP_LAYERS:+, layers $UP_LAYERS}"
   kafka_status || all_up=1
   system_status_line tokenizer "$UP_TOKENIZER_PORT" || all_up=1
   for ((i = 0; i < UP_STAGES; i++)); do system_status_line "stage-$i" "$((UP_WORKER_PORT + i))" || all_up=1; done

@@ -6,8 +6,14 @@ package dev.baton.proto;
  * (see the compatibility rule at the top of records.proto).
  */
 public final class RecordSchema {
-    /** Version 1: InferenceRequest, TokenEvent and Control as first published. */
-    public static final int CURRENT_VERSION = 1;
+    /**
+     * Version 2: {@code Sampling.seed} has presence; an absent seed means "derive it from the request id".
+     * (Version 1: InferenceRequest, TokenEvent and Control as first published; an absent seed meant seed 0.)
+     */
+    public static final int CURRENT_VERSION = 2;
+
+    /** The first version in which an InferenceRequest without a seed asks for one derived from its id. */
+    public static final int DERIVED_SEED_SINCE = 2;
 
     private RecordSchema() {
     }

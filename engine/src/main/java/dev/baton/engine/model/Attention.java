@@ -1,5 +1,6 @@
 package dev.baton.engine.model;
 
+import dev.baton.engine.math.VectorMath;
 import dev.baton.engine.tensor.ComputePool;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;

@@ -1,6 +1,7 @@
 package dev.baton.engine.model;
 
 import dev.baton.engine.gguf.GgufFile;
+import dev.baton.engine.math.VectorMath;
 import dev.baton.engine.tensor.ComputePool;
 import dev.baton.engine.tensor.WeightMatrix;
 import jdk.incubator.vector.FloatVector;

@@ -1,5 +1,7 @@
 package dev.baton.engine.sampling;
 
+import dev.baton.engine.math.VectorMath;
+
 import java.util.Arrays;
 
 import jdk.incubator.vector.FloatVector;
@@ -21,11 +23,6 @@ final class LogitKernels {
     static final int BLOCK = 256;
     static final int LANES = FLOATS.length();
 
-    private static final float LOG2_E = 1.44269504f;
-    private static final float LN2_HIGH = 0.693359375f;   // exactly representable upper part of ln 2
-    private static final float LN2_LOW = -2.12194440e-4f;  // ln 2 - LN2_HIGH
-    private static final float ROUNDING_MAGIC = 12582912f; // 1.5 * 2^23: adding and subtracting it rounds to an integer
-    private static final float EXP_FLOOR = -87f;           // below this, e^x is subnormal in float: treated as 0
 
     private LogitKernels() {
     }
@@ -96,7 +93,7 @@ final class LogitKernels {
                         .or(logits.compare(VectorOperators.EQ, cutLogit)
                                 .and(LANE_INDEX.add(i).compare(VectorOperators.LE, cutId).cast(FLOATS)))
                         .and(inRange);
-                FloatVector w = exp(logits.sub(max).mul(invTemperature)).blend(0f, kept.not());
+                FloatVector w = VectorMath.exp(logits.sub(max).mul(invTemperature)).blend(0f, kept.not());
                 w.intoArray(weights, i, inRange);
                 sums = sums.add(w);
             }
@@ -141,27 +138,5 @@ final class LogitKernels {
                 }
             }
         }
-    }
-
-    /**
-     * e^x for x &lt;= 0 (every caller subtracts the maximum first), relative error below 1e-7: x = n ln 2 + r with
-     * |r| &lt;= ln 2 / 2, e^r by its Taylor polynomial to degree 7, times 2^n built from the exponent bits. Values
-     * below {@link #EXP_FLOOR}, including -infinity, give exactly 0, so masked tokens can never be drawn.
-     */
-    private static FloatVector exp(FloatVector x) {
-        VectorMask<Float> underflow = x.compare(VectorOperators.LT, EXP_FLOOR);
-        FloatVector clamped = x.max(EXP_FLOOR);
-        FloatVector n = clamped.mul(LOG2_E).add(ROUNDING_MAGIC).sub(ROUNDING_MAGIC);
-        FloatVector r = clamped.sub(n.mul(LN2_HIGH)).sub(n.mul(LN2_LOW));
-        FloatVector p = FloatVector.broadcast(FLOATS, 1f / 5040);
-        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 720));
-        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 120));
-        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 24));
-        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f / 6));
-        p = p.fma(r, FloatVector.broadcast(FLOATS, 0.5f));
-        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f));
-        p = p.fma(r, FloatVector.broadcast(FLOATS, 1f));
-        IntVector exponent = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127).lanewise(VectorOperators.LSHL, 23);
-        return p.mul(exponent.reinterpretAsFloats()).blend(0f, underflow);
     }
 }

@@ -133,6 +133,9 @@ final class RequestIntake implements AutoCloseable {
         boolean pause = !accepting || !backlog.isEmpty();
         try {
             if (pause) {
+                if (consumer.paused().isEmpty() && !consumer.assignment().isEmpty()) {
+                    stats.pauses.incrementAndGet();
+                }
                 consumer.pause(consumer.assignment());
             } else if (!consumer.paused().isEmpty()) {
                 consumer.resume(consumer.paused());
@@ -141,6 +144,7 @@ final class RequestIntake implements AutoCloseable {
                 ledger.track(new TopicPartition(record.topic(), record.partition()), record.offset());
                 backlog.add(record);
             }
+            stats.maxBacklog.accumulateAndGet(backlog.size(), Math::max);
         } catch (KafkaException e) {
             LOG.errorf("polling %s failed: %s", BatonTopic.REQUESTS.topicName(), e.toString());
             sleepQuietly(500);

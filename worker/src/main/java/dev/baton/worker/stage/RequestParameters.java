@@ -2,6 +2,7 @@ package dev.baton.worker.stage;
 
 import dev.baton.engine.sampling.SamplingParams;
 import dev.baton.proto.InferenceRequest;
+import dev.baton.proto.RecordSchema;
 import dev.baton.proto.Sampling;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -51,11 +52,12 @@ public final class RequestParameters {
 
     /**
      * The request's seed, or when it has none one derived from its id: every draw of a request is then a function
-     * of the request record alone, so a redelivery, a rebuild or a replay samples the same tokens.
+     * of the request record alone, so a redelivery, a rebuild or a replay samples the same tokens. Records older
+     * than {@link RecordSchema#DERIVED_SEED_SINCE} keep their meaning: no seed was seed 0.
      */
     public static long seed(InferenceRequest request) {
         Sampling s = request.getSampling();
-        if (s.hasSeed()) {
+        if (s.hasSeed() || request.getSchemaVersion() < RecordSchema.DERIVED_SEED_SINCE) {
             return s.getSeed();
         }
         byte[] digest = SHA256.get().digest(request.getRequestId().getBytes(StandardCharsets.UTF_8));

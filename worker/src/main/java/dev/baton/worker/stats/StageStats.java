@@ -32,6 +32,10 @@ public final class StageStats {
     /** Largest running set seen at stage 0. */
     public final AtomicInteger maxRunning = new AtomicInteger();
     public final AtomicInteger running = new AtomicInteger();
+    /** Times stage 0 paused its request partitions (running set full, or a backlog still waiting for room). */
+    public final AtomicLong pauses = new AtomicLong();
+    /** Most requests read from Kafka but not yet admitted at once: bounded by one poll (max-batch records). */
+    public final AtomicInteger maxBacklog = new AtomicInteger();
     public final AtomicInteger kvSequences = new AtomicInteger();
     public final AtomicLong kvBytesInUse = new AtomicLong();
     public final AtomicLong kvBytesCapacity = new AtomicLong();
@@ -73,6 +77,8 @@ public final class StageStats {
         m.put("running", running.get());
         m.put("maxRunning", maxRunning.get());
         m.put("maxStepSequences", maxStepSequences.get());
+        m.put("pauses", pauses.get());
+        m.put("maxBacklog", maxBacklog.get());
         m.put("steps", steps.get());
         m.put("rows", rows.get());
         m.put("tokensSampled", tokensSampled.get());
