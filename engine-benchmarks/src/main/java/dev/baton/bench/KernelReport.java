@@ -1,6 +1,7 @@
 package dev.baton.bench;
 
 import dev.baton.engine.tensor.GgmlType;
+import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -18,7 +19,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
 /**
  * Runs the kernel benchmarks and prints them as a Markdown table of weight bytes read per second, next to the
  * machine's streaming read bandwidth measured in the same run (before and after the kernels, since these shared
- * machines drift).
+ * machines drift). Each figure also comes per CPU second the benchmark JVM got ({@link CpuShareProfiler}): on a
+ * shared machine a benchmark may get a fraction of a core, which the wall-clock figures mostly measure; the fraction
+ * of read bandwidth compares per-CPU-second figures of kernel and streaming read.
  *
  * <pre>usage: KernelReport [METHOD_REGEX] [-p PARAM=V1,V2 ...] [--quick]</pre>
  * e.g. {@code -p type=Q8_0,Q4_0 -p batch=1 -p threads=1,2}. {@code --quick} runs fewer, shorter iterations.
@@ -44,19 +47,24 @@ public final class KernelReport {
                 default -> filter = MatmulBenchmark.class.getSimpleName() + ".*" + args[i];
             }
         }
-        double before = bandwidth(quick);
-        ChainedOptionsBuilder options = options(quick).include(filter).addProfiler(GCProfiler.class);
+        double loadBefore = loadAverage();
+        Rate before = bandwidth(quick);
+        ChainedOptionsBuilder options = options(quick).include(filter).addProfiler(GCProfiler.class)
+                .addProfiler(CpuShareProfiler.class);
         for (String[] p : params) {
             options.param(p[0], p[1].split(","));
         }
         Collection<RunResult> kernels = new Runner(options.build()).run();
-        double after = bandwidth(quick);
-        double readBandwidth = (before + after) / 2;
+        Rate after = bandwidth(quick);
+        double readPerCpu = (before.perCpu() + after.perCpu()) / 2;
         System.out.println();
-        System.out.printf(Locale.ROOT, "Read bandwidth (1 thread, %d MiB streamed): %.1f GB/s before, %.1f GB/s after"
-                + " the kernels; mean %.1f GB/s%n%n", ReadBandwidthBenchmark.BYTES >> 20, before, after, readBandwidth);
-        System.out.println("| type | rows×cols | batch | threads | µs/op | weights GB/s | of read BW | GFLOP/s | alloc B/op |");
-        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.printf(Locale.ROOT, "Load average %.1f before, %.1f after. Read bandwidth (1 thread, %d MiB"
+                + " streamed): %.1f GB/s wall (%.1f per CPU s) before, %.1f GB/s wall (%.1f per CPU s) after the"
+                + " kernels; mean %.1f GB/s per CPU s%n%n", loadBefore, loadAverage(), ReadBandwidthBenchmark.BYTES >> 20,
+                before.wall(), before.perCpu(), after.wall(), after.perCpu(), readPerCpu);
+        System.out.println("| type | rows×cols | batch | threads | µs/op wall | CPU share | weights GB/s wall | GB/s per"
+                + " CPU s | of read BW | GFLOP/s per CPU s | alloc B/op |");
+        System.out.println("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (RunResult r : kernels) {
             BenchmarkParams bp = r.getParams();
             GgmlType type = GgmlType.valueOf(bp.getParam("type"));
@@ -64,17 +72,33 @@ public final class KernelReport {
             int batch = Integer.parseInt(bp.getParam("batch"));
             double opsPerSecond = r.getPrimaryResult().getScore();
             double bytes = (double) type.byteSize(shape.cols()) * shape.rows();
+            double share = cpuShare(r);
             double gbs = opsPerSecond * bytes / 1e9;
             double gflops = opsPerSecond * 2.0 * shape.rows() * shape.cols() * batch / 1e9;
-            System.out.printf(Locale.ROOT, "| %s | %d×%d | %d | %s | %.1f | %.1f | %.0f %% | %.1f | %s |%n",
-                    type, shape.rows(), shape.cols(), batch, bp.getParam("threads"), 1e6 / opsPerSecond, gbs,
-                    100 * gbs / readBandwidth, gflops, allocation(r));
+            System.out.printf(Locale.ROOT, "| %s | %d×%d | %d | %s | %.1f | %.2f | %.1f | %.1f | %.0f %% | %.1f | %s |%n",
+                    type, shape.rows(), shape.cols(), batch, bp.getParam("threads"), 1e6 / opsPerSecond, share, gbs,
+                    gbs / share, 100 * gbs / share / readPerCpu, gflops / share, allocation(r));
         }
     }
 
-    private static double bandwidth(boolean quick) throws RunnerException {
-        RunResult r = new Runner(options(quick).include(ReadBandwidthBenchmark.class.getSimpleName()).build()).runSingle();
-        return r.getPrimaryResult().getScore() * ReadBandwidthBenchmark.BYTES / 1e9;
+    /** Streaming read bandwidth in GB/s, by the wall clock and per CPU second. */
+    private record Rate(double wall, double perCpu) {
+    }
+
+    private static Rate bandwidth(boolean quick) throws RunnerException {
+        RunResult r = new Runner(options(quick).include(ReadBandwidthBenchmark.class.getSimpleName())
+                .addProfiler(CpuShareProfiler.class).build()).runSingle();
+        double wall = r.getPrimaryResult().getScore() * ReadBandwidthBenchmark.BYTES / 1e9;
+        return new Rate(wall, wall / cpuShare(r));
+    }
+
+    private static double cpuShare(RunResult r) {
+        Result<?> share = r.getSecondaryResults().get("cpu.share");
+        return share == null ? 1.0 : share.getScore();
+    }
+
+    private static double loadAverage() {
+        return ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
     }
 
     private static ChainedOptionsBuilder options(boolean quick) {

@@ -8,8 +8,9 @@
  * {@link dev.baton.engine.gguf.GgufFile#tensorData} returns read-only slices of the mapping. Whether a tensor type can
  * be computed with is not this package's question; the model loader refuses what the kernels cannot do.
  * <p>
- * Two producers of model files build on the writer: {@link dev.baton.engine.gguf.GgufQuantizer} (a model's weights in
- * another type, with llama-quantize's choice of tensors) and {@link dev.baton.engine.gguf.SyntheticLlama}
+ * Two producers of model files build on the writer: {@link dev.baton.engine.gguf.GgufQuantizer} (a model as another
+ * llama.cpp file type, with llama-quantize's type for each tensor from {@link dev.baton.engine.gguf.QuantizationMix})
+ * and {@link dev.baton.engine.gguf.SyntheticLlama}
  * (random weights in real Llama shapes, for benchmarks). Both encode through {@code tensor.WeightFormats}.
  */
 package dev.baton.engine.gguf;

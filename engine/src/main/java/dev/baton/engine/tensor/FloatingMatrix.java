@@ -54,7 +54,7 @@ final class FloatingMatrix extends TiledMatrix {
                 format.dequantize(data, (r0 + i) * rowBytes, w, i * stride, cols);
                 Arrays.fill(w, i * stride + cols, (i + 1) * stride, 0f);
             }
-            multiplyTile(w, r0, nr, job, scratch.lanes);
+            multiplyTile(w, r0, nr, job, scratch.lanes(ROW_TILE * ROW_TILE * L));
         }
     }
 
@@ -84,7 +84,8 @@ final class FloatingMatrix extends TiledMatrix {
         for (int c = 0; c < stride; c += L) {
             acc = FloatVector.fromArray(F, w, wOff + c).fma(FloatVector.fromArray(F, a, aOff + c), acc);
         }
-        return fold(acc, lanes);
+        acc.intoArray(lanes, 0);
+        return LaneOrder.foldHalves(lanes, 0);
     }
 
     private void dot4x1(float[] w, float[] a, int b, float[] out, int r0, float[] lanes) {
@@ -100,11 +101,13 @@ final class FloatingMatrix extends TiledMatrix {
             acc2 = FloatVector.fromArray(F, w, 2 * stride + c).fma(x, acc2);
             acc3 = FloatVector.fromArray(F, w, 3 * stride + c).fma(x, acc3);
         }
-        int o = b * rows + r0;
-        out[o] = fold(acc0, lanes);
-        out[o + 1] = fold(acc1, lanes);
-        out[o + 2] = fold(acc2, lanes);
-        out[o + 3] = fold(acc3, lanes);
+        acc0.intoArray(lanes, 0);
+        acc1.intoArray(lanes, L);
+        acc2.intoArray(lanes, 2 * L);
+        acc3.intoArray(lanes, 3 * L);
+        for (int i = 0; i < ROW_TILE; i++) {
+            out[b * rows + r0 + i] = LaneOrder.foldHalves(lanes, i * L);
+        }
     }
 
     private void dot4x4(float[] w, float[] a, int b, float[] out, int r0, float[] lanes) {
@@ -142,31 +145,28 @@ final class FloatingMatrix extends TiledMatrix {
             a23 = w2.fma(x, a23);
             a33 = w3.fma(x, a33);
         }
-        int o0 = b * rows + r0;
-        int o1 = o0 + rows;
-        int o2 = o1 + rows;
-        int o3 = o2 + rows;
-        out[o0] = fold(a00, lanes);
-        out[o0 + 1] = fold(a10, lanes);
-        out[o0 + 2] = fold(a20, lanes);
-        out[o0 + 3] = fold(a30, lanes);
-        out[o1] = fold(a01, lanes);
-        out[o1 + 1] = fold(a11, lanes);
-        out[o1 + 2] = fold(a21, lanes);
-        out[o1 + 3] = fold(a31, lanes);
-        out[o2] = fold(a02, lanes);
-        out[o2 + 1] = fold(a12, lanes);
-        out[o2 + 2] = fold(a22, lanes);
-        out[o2 + 3] = fold(a32, lanes);
-        out[o3] = fold(a03, lanes);
-        out[o3 + 1] = fold(a13, lanes);
-        out[o3 + 2] = fold(a23, lanes);
-        out[o3 + 3] = fold(a33, lanes);
-    }
-
-    private static float fold(FloatVector acc, float[] lanes) {
-        acc.intoArray(lanes, 0);
-        return LaneOrder.foldHalves(lanes);
+        // accumulators leave through an array: a helper taking vectors might not be inlined in a method this large
+        a00.intoArray(lanes, 0);
+        a01.intoArray(lanes, L);
+        a02.intoArray(lanes, 2 * L);
+        a03.intoArray(lanes, 3 * L);
+        a10.intoArray(lanes, 4 * L);
+        a11.intoArray(lanes, 5 * L);
+        a12.intoArray(lanes, 6 * L);
+        a13.intoArray(lanes, 7 * L);
+        a20.intoArray(lanes, 8 * L);
+        a21.intoArray(lanes, 9 * L);
+        a22.intoArray(lanes, 10 * L);
+        a23.intoArray(lanes, 11 * L);
+        a30.intoArray(lanes, 12 * L);
+        a31.intoArray(lanes, 13 * L);
+        a32.intoArray(lanes, 14 * L);
+        a33.intoArray(lanes, 15 * L);
+        for (int i = 0; i < ROW_TILE; i++) {
+            for (int j = 0; j < 4; j++) {
+                out[(b + j) * rows + r0 + i] = LaneOrder.foldHalves(lanes, (ROW_TILE * i + j) * L);
+            }
+        }
     }
 
     @Override

@@ -12,13 +12,18 @@ final class LaneOrder {
 
     /** Folds {@code lanes[0..L)} by halves, in place, and returns the total. */
     static float foldHalves(float[] lanes) {
+        return foldHalves(lanes, 0);
+    }
+
+    /** Folds {@code lanes[off..off+L)} by halves, in place, and returns the total. */
+    static float foldHalves(float[] lanes, int off) {
         for (int len = KernelSpecies.LANES; len > 1; len >>= 1) {
             int half = len >> 1;
             for (int j = 0; j < half; j++) {
-                lanes[j] += lanes[j + half];
+                lanes[off + j] += lanes[off + j + half];
             }
         }
-        return lanes[0];
+        return lanes[off];
     }
 
     /** Scalar lane-ordered dot product of {@code n} elements; {@code lanes} is scratch of length L. */

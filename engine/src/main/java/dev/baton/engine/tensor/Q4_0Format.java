@@ -1,10 +1,6 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 
 /**
  * ggml Q4_0: blocks of 32 values, 18 bytes each: F16 scale d, then 16 bytes whose low nibbles are values 0..15 and
@@ -12,7 +8,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class Q4_0Format extends Q8PartneredFormat {
     private static final int BLOCK_BYTES = 18;
-    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
 
     @Override
     public GgmlType type() {
@@ -57,10 +52,7 @@ final class Q4_0Format extends Q8PartneredFormat {
     @Override
     void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
         for (int k = 0; k < nBlocks; k++) {
-            ByteVector packed = ByteVector.fromMemorySegment(B16, src, off + (long) k * BLOCK_BYTES + 2,
-                    ByteOrder.LITTLE_ENDIAN);
-            packed.and((byte) 0xF).sub((byte) 8).intoArray(q, qOff + k * qStride);
-            packed.lanewise(VectorOperators.LSHR, 4).and((byte) 0xF).sub((byte) 8).intoArray(q, qOff + k * qStride + 16);
+            unpackNibbles(src, off + (long) k * BLOCK_BYTES + 2, 0, (byte) 8, q, qOff + k * qStride);
         }
     }
 }

@@ -55,13 +55,7 @@ final class Q4_1Format extends Q8PartneredFormat {
     @Override
     void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
         for (int k = 0; k < nBlocks; k++) {
-            long block = off + (long) k * BYTES + QS;
-            int base = qOff + k * qStride;
-            for (int j = 0; j < 16; j++) {
-                int b = BlockBytes.u8(src, block + j);
-                q[base + j] = (byte) (b & 0xF);
-                q[base + 16 + j] = (byte) (b >> 4);
-            }
+            unpackNibbles(src, off + (long) k * BYTES + QS, 0, (byte) 0, q, qOff + k * qStride);
         }
     }
 }

@@ -53,13 +53,7 @@ final class Q5_0Format extends Q8PartneredFormat {
     void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
         for (int k = 0; k < nBlocks; k++) {
             long block = off + (long) k * BYTES;
-            int qh = BlockBytes.u32(src, block + QH);
-            int base = qOff + k * qStride;
-            for (int j = 0; j < 16; j++) {
-                int b = BlockBytes.u8(src, block + QS + j);
-                q[base + j] = (byte) (((b & 0xF) | (((qh >>> j) & 1) << 4)) - 16);
-                q[base + 16 + j] = (byte) (((b >> 4) | (((qh >>> (j + 16)) & 1) << 4)) - 16);
-            }
+            unpackNibbles(src, block + QS, BlockBytes.u32(src, block + QH), (byte) 16, q, qOff + k * qStride);
         }
     }
 }

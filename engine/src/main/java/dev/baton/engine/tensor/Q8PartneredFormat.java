@@ -1,6 +1,11 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Block-quantized types with 32-element blocks that start with an F16 scale {@code d} and whose values are
@@ -13,6 +18,8 @@ import java.lang.foreign.MemorySegment;
  */
 abstract class Q8PartneredFormat implements WeightFormat {
     static final int BLOCK = 32;
+    private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final ByteVector ZERO = ByteVector.zero(B16);
 
     /**
      * Writes the integer values q (as signed bytes, 32 per block) of {@code nBlocks} blocks starting at byte
@@ -23,6 +30,23 @@ abstract class Q8PartneredFormat implements WeightFormat {
     /** The scale d of the block at byte {@code blockOff}. */
     static float blockScale(MemorySegment src, long blockOff) {
         return Float.float16ToFloat(src.get(LittleEndian.SHORT, blockOff));
+    }
+
+    /**
+     * Unpacks one block of 4- or 5-bit values to {@code q[at..at+32)}: the 16 bytes at {@code qs} hold value l in
+     * their low nibble and value 16+l in their high nibble; bit l of {@code fifthBits} is bit 4 of value l (0 for the
+     * 4-bit types); {@code centre} is subtracted from every value.
+     */
+    static void unpackNibbles(MemorySegment src, long qs, int fifthBits, byte centre, byte[] q, int at) {
+        ByteVector packed = ByteVector.fromMemorySegment(B16, src, qs, ByteOrder.LITTLE_ENDIAN);
+        ByteVector low = packed.and((byte) 0xF);
+        ByteVector high = packed.lanewise(VectorOperators.LSHR, 4);
+        if (fifthBits != 0) {
+            low = low.or(ZERO.blend((byte) 16, VectorMask.fromLong(B16, fifthBits & 0xFFFF)));
+            high = high.or(ZERO.blend((byte) 16, VectorMask.fromLong(B16, fifthBits >>> 16)));
+        }
+        low.sub(centre).intoArray(q, at);
+        high.sub(centre).intoArray(q, at + 16);
     }
 
     /** Whether values are {@code d · q + m} (Q4_1, Q5_1) rather than {@code d · q}. */

@@ -8,7 +8,6 @@ final class Scratch {
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
     final MatmulJob job = new MatmulJob();
-    final float[] lanes = new float[KernelSpecies.LANES];
     private float[] folded = new float[0];
     private long[] rowOffsets = new long[0];
     private byte[] quants = new byte[0];
