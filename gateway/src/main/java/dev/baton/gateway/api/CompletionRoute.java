@@ -118,7 +118,9 @@ public class CompletionRoute {
     private void publishAndDeliver(RoutingContext ctx, GenerationRequest request, Prepared prepared,
                                    ReplyPartitions partitions, AdmissionLimit.Slot slot) {
         HttpServerResponse response = ctx.response();
-        if (response.closed()) { // gone while we tokenized: nothing was published, nothing to cancel
+        // A streaming client gone while we tokenized: its disconnect is its cancel, so publish nothing. A non-streaming
+        // request was accepted once it parsed; it is published anyway and its answer is read back by id.
+        if (request.stream() && response.closed()) {
             slot.release();
             return;
         }
