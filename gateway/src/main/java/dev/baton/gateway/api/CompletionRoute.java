@@ -99,7 +99,7 @@ public class CompletionRoute {
 
     private Uni<int[]> promptIds(GenerationRequest request, ServedModel.Facts facts) {
         if (request.kind() == Kind.CHAT) {
-            return tokenizer.applyChatTemplate(request.messages())
+            return tokenizer.applyChatTemplate(request.messages(), request.templateKwargsJson())
                     .map(rendered -> rendered.getIdsList().stream().mapToInt(Integer::intValue).toArray());
         }
         if (request.promptIds() != null) {
