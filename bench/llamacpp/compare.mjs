@@ -47,10 +47,11 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const batches = batch.split(",").map(Number);
-console.log(`| model | prefill 2T ours / llama.cpp (tok/s) | ratio | decode B=1 1T ours / llama.cpp | ratio`
-    + ` | decode B=1 2T ours | ${batches.filter(b => b > 1).map(b => `B=${b} 2T aggregate (× B=1)`).join(" | ")}`
-    + ` | read GB/s | B=1 1T of bound | peak RSS MiB |`);
-console.log("|" + " --- |".repeat(9 + batches.filter(b => b > 1).length));
+const header = ["model", "prefill 2T ours / llama.cpp (tok/s)", "ratio", "decode B=1 1T ours / llama.cpp", "ratio",
+    "decode B=1 2T ours", ...batches.filter(b => b > 1).map(b => `B=${b} 2T aggregate (× B=1)`), "read GB/s",
+    "B=1 1T of bound", "peak RSS MiB"];
+console.log(`| ${header.join(" | ")} |`);
+console.log("|" + " --- |".repeat(header.length));
 for (const m of models) {
     const r = results.get(m);
     const prefill = median(r.ours2.map(x => x.prefill_tps));

@@ -99,7 +99,7 @@ public class CompletionRoute {
 
     private Uni<int[]> promptIds(GenerationRequest request, ServedModel.Facts facts) {
         if (request.kind() == Kind.CHAT) {
-            return tokenizer.applyChatTemplate(request.messages())
+            return tokenizer.applyChatTemplate(request.messages(), request.templateKwargsJson())
                     .map(rendered -> rendered.getIdsList().stream().mapToInt(Integer::intValue).toArray());
         }
         if (request.promptIds() != null) {
@@ -118,7 +118,9 @@ public class CompletionRoute {
     private void publishAndDeliver(RoutingContext ctx, GenerationRequest request, Prepared prepared,
                                    ReplyPartitions partitions, AdmissionLimit.Slot slot) {
         HttpServerResponse response = ctx.response();
-        if (response.closed()) { // gone while we tokenized: nothing was published, nothing to cancel
+        // A streaming client gone while we tokenized: its disconnect is its cancel, so publish nothing. A non-streaming
+        // request was accepted once it parsed; it is published anyway and its answer is read back by id.
+        if (request.stream() && response.closed()) {
             slot.release();
             return;
         }

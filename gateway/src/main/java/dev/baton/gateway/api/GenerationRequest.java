@@ -10,6 +10,8 @@ import java.util.List;
  * @param prompt        the text prompt (completions), or null
  * @param promptIds     a pre-tokenized prompt (completions), or null
  * @param messages      the chat messages (chat completions), or null
+ * @param templateKwargsJson extra chat template variables as a JSON object ({@code tools}, then the client's
+ *                      {@code chat_template_kwargs}); empty when there are none or for completions
  * @param maxTokens     most tokens to generate; 0 = up to the context length
  * @param topLogprobs   -1 = no log-probabilities; 0 = the sampled token's; n = also the n most likely alternatives
  * @param seed          null when the client gave none (the gateway then draws one, so replay reproduces the tokens)
@@ -19,7 +21,7 @@ public record GenerationRequest(Kind kind, String model, String prompt, int[] pr
                                 int maxTokens, float temperature, float topP, int topK, float minP,
                                 float presencePenalty, float frequencyPenalty, float repetitionPenalty, Long seed,
                                 List<String> stop, int topLogprobs, boolean ignoreEos, boolean stream,
-                                boolean includeUsage, String requestId) {
+                                boolean includeUsage, String requestId, String templateKwargsJson) {
 
     /** The endpoint a request came through. */
     public enum Kind {

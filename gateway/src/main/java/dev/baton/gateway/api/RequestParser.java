@@ -1,7 +1,9 @@
 package dev.baton.gateway.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.JsonNodeType;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.gateway.api.GenerationRequest.Kind;
 import dev.baton.gateway.api.GenerationRequest.Message;
 import java.util.ArrayList;
@@ -10,9 +12,9 @@ import java.util.List;
 /**
  * Reads a completion or chat completion body into a {@link GenerationRequest}, refusing every wrong type or value
  * with a 400 that names the parameter. Unknown fields are ignored (clients send vendor extras); fields that would
- * change the answer in ways Baton does not implement (n > 1, best_of, echo, suffix, logit_bias, tools, a JSON
- * response_format) are refused
- * rather than silently ignored.
+ * change the answer in ways Baton does not implement (n > 1, best_of, echo, suffix, logit_bias, a forced
+ * tool_choice, a JSON response_format) are refused rather than silently ignored. A chat's {@code tools} and
+ * {@code chat_template_kwargs} become variables of the model's chat template, as in vLLM and llama.cpp's server.
  */
 public final class RequestParser {
     /** OpenAI allows 4 stop sequences; llama.cpp and vLLM allow more. A bound keeps the stop matcher cheap. */
@@ -32,6 +34,7 @@ public final class RequestParser {
         String prompt = null;
         int[] promptIds = null;
         List<Message> messages = null;
+        String templateKwargsJson = "";
         int topLogprobs;
         int maxTokens;
         if (kind == Kind.TEXT) {
@@ -71,7 +74,7 @@ public final class RequestParser {
             topLogprobs = logprobs ? top : -1;
             String tokensKey = isAbsent(body.get("max_completion_tokens")) ? "max_tokens" : "max_completion_tokens";
             maxTokens = optionalInt(body, tokensKey, 1, Integer.MAX_VALUE, 0);
-            refuseUnless(body, "tools", n -> n.isArray() && n.isEmpty(), "tools are not supported");
+            templateKwargsJson = templateKwargs(body);
         }
         JsonNode n = body.get("n");
         if (!isAbsent(n) && !(n.isIntegralNumber() && n.asLong() == 1)) {
@@ -100,7 +103,41 @@ public final class RequestParser {
         boolean ignoreEos = bool(body, "ignore_eos", false);
         return new GenerationRequest(kind, model, prompt, promptIds, messages, maxTokens, temperature, topP,
                 Math.max(0, topK), minP, presence, frequency, repetition, seed, stop(body), topLogprobs, ignoreEos,
-                stream, includeUsage, requestId);
+                stream, includeUsage, requestId, templateKwargsJson);
+    }
+
+    /**
+     * The chat template's extra variables: {@code tools} (OpenAI function definitions, for templates that describe
+     * them to the model), overridden by whatever {@code chat_template_kwargs} names, as vLLM merges them. The model's
+     * tool calls come back as its text: the gateway does not parse them into {@code tool_calls}, so it refuses a
+     * {@code tool_choice} that would promise one.
+     */
+    private static String templateKwargs(JsonNode body) {
+        ObjectNode kwargs = JsonNodeFactory.instance.objectNode();
+        JsonNode tools = body.get("tools");
+        if (!isAbsent(tools)) {
+            if (!tools.isArray()) {
+                throw ApiError.invalid("tools", "tools must be an array of tool definitions");
+            }
+            for (int i = 0; i < tools.size(); i++) {
+                if (!tools.get(i).isObject()) {
+                    throw ApiError.invalid("tools[" + i + "]", "tools[" + i + "] must be an object");
+                }
+            }
+            if (!tools.isEmpty()) {
+                kwargs.set("tools", tools);
+            }
+        }
+        refuseUnless(body, "tool_choice", c -> c.isTextual() && (c.asText().equals("auto") || c.asText().equals("none")),
+                "only tool_choice \"auto\" or \"none\" is supported (tool calls are returned as the model's text)");
+        JsonNode extra = body.get("chat_template_kwargs");
+        if (!isAbsent(extra)) {
+            if (!extra.isObject()) {
+                throw ApiError.invalid("chat_template_kwargs", "chat_template_kwargs must be a JSON object");
+            }
+            kwargs.setAll((ObjectNode) extra);
+        }
+        return kwargs.isEmpty() ? "" : kwargs.toString();
     }
 
     private static List<Message> messages(JsonNode body) {

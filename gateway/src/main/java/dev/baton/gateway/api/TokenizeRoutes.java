@@ -40,7 +40,7 @@ public class TokenizeRoutes {
         Uni<List<Integer>> ids;
         if (body.has("messages")) {
             GenerationRequest chat = RequestParser.parse(Kind.CHAT, withModel(body), null);
-            ids = tokenizer.applyChatTemplate(chat.messages()).map(r -> r.getIdsList());
+            ids = tokenizer.applyChatTemplate(chat.messages(), chat.templateKwargsJson()).map(r -> r.getIdsList());
         } else {
             JsonNode prompt = body.get("prompt");
             if (prompt == null || !prompt.isTextual()) {

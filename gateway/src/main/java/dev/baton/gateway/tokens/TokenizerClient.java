@@ -64,14 +64,29 @@ public class TokenizerClient {
         return call(tokenizer.encode(request), param).map(response -> response.getIdsList());
     }
 
-    /** The chat rendered with the model's template, ending with the assistant's turn, and its ids. */
-    public Uni<ChatTemplateResponse> applyChatTemplate(List<Message> messages) {
-        ChatTemplateRequest.Builder request = ChatTemplateRequest.newBuilder().setAddGenerationPrompt(true);
+    /**
+     * The chat rendered with the model's template, ending with the assistant's turn, and its ids.
+     *
+     * @param templateKwargsJson extra template variables as a JSON object, or empty
+     */
+    public Uni<ChatTemplateResponse> applyChatTemplate(List<Message> messages, String templateKwargsJson) {
+        ChatTemplateRequest.Builder request = ChatTemplateRequest.newBuilder().setAddGenerationPrompt(true)
+                .setTemplateKwargsJson(ByteString.copyFrom(templateKwargsJson, StandardCharsets.UTF_8));
         for (Message message : messages) {
             request.addMessages(ChatMessage.newBuilder().setRole(message.role())
                     .setContent(ByteString.copyFrom(message.content(), StandardCharsets.UTF_8)));
         }
-        return call(tokenizer.applyChatTemplate(request.build()), "messages");
+        return call(tokenizer.applyChatTemplate(request.build()), "messages")
+                .onFailure(ApiError.class).transform(failure -> asKwargsError((ApiError) failure));
+    }
+
+    /** The service names its field (e.g. a reserved variable name); the client knows it as chat_template_kwargs. */
+    private static ApiError asKwargsError(ApiError error) {
+        String field = "template_kwargs_json";
+        if (error.status() != 400 || error.getMessage() == null || !error.getMessage().startsWith(field)) {
+            return error;
+        }
+        return ApiError.invalid("chat_template_kwargs", "chat_template_kwargs" + error.getMessage().substring(field.length()));
     }
 
     public Uni<String> decode(List<Integer> ids, String param) {

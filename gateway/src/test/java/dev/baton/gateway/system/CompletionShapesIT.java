@@ -161,4 +161,25 @@ class CompletionShapesIT {
                 "{\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]}").body());
         assertTrue(chat.get("count").asInt() > 5, "the chat template adds its own text around the message: " + chat);
     }
+
+    @Test
+    void toolsAndChatTemplateKwargsReachTheChatTemplate() {
+        String messages = "\"messages\":[{\"role\":\"user\",\"content\":\"Once upon a time\"}]";
+        String extras = ",\"chat_template_kwargs\":{\"greeting\":\"Hello there\"},"
+                + "\"tools\":[{\"type\":\"function\",\"function\":{\"name\":\"get_weather\",\"parameters\":{}}}]";
+        JsonNode plain = Api.json(Api.post(system.gatewayA, "/tokenize", "{" + messages + "}").body());
+        JsonNode rendered = Api.json(Api.post(system.gatewayA, "/tokenize", "{" + messages + extras + "}").body());
+        String text = Api.json(Api.post(system.gatewayA, "/detokenize",
+                "{\"tokens\":" + rendered.get("tokens") + "}").body()).get("prompt").asText();
+        assertTrue(text.contains("Hello there\ntools: get_weather"), text);
+        assertTrue(text.contains("user: Once upon a time\nassistant:"), text);
+        assertTrue(rendered.get("count").asInt() > plain.get("count").asInt(), rendered + " vs " + plain);
+
+        String id = "kwargs-" + System.nanoTime();
+        HttpResponse<String> response = Api.post(system.gatewayA, "/v1/chat/completions", "{\"model\":\"" + MODEL
+                + "\",\"max_tokens\":2," + messages + extras + "}", Map.of("X-Request-Id", id));
+        assertEquals(200, response.statusCode(), response.body());
+        assertEquals(rendered.get("count").asInt(), Api.json(response.body()).get("usage").get("prompt_tokens").asInt());
+        assertEquals(rendered.get("count").asInt(), system.pipeline.requests.get(id).getPromptTokenIdsCount());
+    }
 }

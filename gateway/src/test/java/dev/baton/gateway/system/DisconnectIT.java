@@ -60,6 +60,20 @@ class DisconnectIT {
     }
 
     @Test
+    void aNonStreamingRequestWhoseClientClosesAtOnceIsStillPublishedAndAnswered() throws IOException {
+        String id = "closed-at-once-" + System.nanoTime();
+        send(id, false).close(); // before the gateway has even tokenized the prompt
+
+        awaitTrue(() -> system.pipeline.requests.containsKey(id), "the request to be published");
+        JsonNode status = awaitStatus(system.gatewayA, id, "completed");
+        assertEquals("w0 w1 w2 w3 w4 w5 ", status.get("result").get("choices").get(0).get("text").asText());
+        assertFalse(system.pipeline.cancels.contains(id));
+        var elsewhere = Api.get(system.gatewayB, "/v1/requests/" + id, Map.of("Authorization", "Bearer " + API_KEY));
+        assertEquals(200, elsewhere.statusCode(), elsewhere.body());
+        assertEquals("completed", Api.json(elsewhere.body()).get("status").asText());
+    }
+
+    @Test
     void aGeneratedIdIsFoundInTheLogByItsTime() {
         var response = Api.post(system.gatewayA, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":3}");
         String id = Api.json(response.body()).get("id").asText();

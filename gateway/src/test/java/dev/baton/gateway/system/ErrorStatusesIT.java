@@ -59,6 +59,11 @@ class ErrorStatusesIT {
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[]}                             | messages",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"content\":\"hi\"}]}         | messages[0].role",
             "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"top_logprobs\":2} | top_logprobs",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"chat_template_kwargs\":[1]} | chat_template_kwargs",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"chat_template_kwargs\":{\"messages\":1}} | chat_template_kwargs",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":{}} | tools",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tools\":[\"f\"]} | tools[0]",
+            "/v1/chat/completions | {\"model\":\"M\",\"messages\":[{\"role\":\"user\",\"content\":\"x\"}],\"tool_choice\":\"required\"} | tool_choice",
     })
     void invalidParametersAre400NamingTheParameter(String path, String body, String param) {
         HttpResponse<String> response = Api.post(system.gatewayA, path, body.replace("\"M\"", "\"" + MODEL + "\""));
