@@ -90,6 +90,19 @@ class TokenizerServiceOverGrpcTest {
     }
 
     @Test
+    void inputTooLargeForTheEventLoopIsAnsweredOnAWorkerThreadAlike() {
+        String text = "Once upon a time there was a little dog. ".repeat(800);
+        assertTrue(text.length() > 2 * TokenizerGrpcService.EVENT_LOOP_MAX_TEXT_BYTES);
+        List<Integer> ids = client.stub.encode(encode(text, false)).getIdsList();
+        assertTrue(ids.size() > TokenizerGrpcService.EVENT_LOOP_MAX_IDS, "ids " + ids.size());
+        assertEquals(ids.size(), client.stub.countTokens(encode(text, false)).getCount());
+        assertEquals(text, client.stub.decode(DecodeRequest.newBuilder().addAllIds(ids).build()).getText());
+        ByteString badTail = ByteString.copyFromUtf8(text).concat(ByteString.copyFrom(new byte[] {(byte) 0xC3, '('}));
+        assertInvalid(() -> client.stub.encode(EncodeRequest.newBuilder().setText(badTail).build()),
+                "byte offset " + text.length());
+    }
+
+    @Test
     void inputOverTheLimitIsRefused() {
         ByteString big = ByteString.copyFrom(new byte[1024 * 1024 + 1]);
         assertInvalid(() -> client.stub.encode(EncodeRequest.newBuilder().setText(big).build()), "max-input-bytes");
