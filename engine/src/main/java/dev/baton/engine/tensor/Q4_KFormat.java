@@ -11,10 +11,9 @@ import jdk.incubator.vector.VectorOperators;
  * (one pair per group of 32), then 128 bytes of 4-bit quants. Value = d·scale_j·q − dmin·min_j. Byte {@code 32c+l}
  * holds value {@code 64c+l} in its low nibble and {@code 64c+32+l} in its high nibble.
  */
-final class Q4_KFormat extends SuperBlockFormat {
+final class Q4_KFormat extends ScaleMinSuperBlockFormat {
     static final int QK = 256;
     static final int BYTES = 144;
-    static final int SCALES = 4;
     static final int QS = 16;
 
     @Override
@@ -62,30 +61,6 @@ final class Q4_KFormat extends SuperBlockFormat {
         }
     }
 
-    @Override
-    boolean hasMins() {
-        return true;
-    }
-
-    @Override
-    float blockScale(MemorySegment w, long blk) {
-        return BlockBytes.f16(w, blk);
-    }
-
-    @Override
-    float blockMinScale(MemorySegment w, long blk) {
-        return BlockBytes.f16(w, blk + 2);
-    }
-
-    @Override
-    int groupMin(MemorySegment w, long blk, int g) {
-        return PackedScaleMins.min(w, blk + SCALES, g / 2);
-    }
-
-    @Override
-    int minSum(MemorySegment w, long blk, int[] sums, int sOff) {
-        return PackedScaleMins.minSum(w, blk + SCALES, sums, sOff);
-    }
 
     /** Per 64 values (32 bytes): low nibbles are group pair 2c, high nibbles 2c+1; each sum is scaled once. */
     @Override

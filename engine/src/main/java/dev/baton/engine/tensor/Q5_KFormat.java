@@ -11,10 +11,9 @@ import jdk.incubator.vector.VectorOperators;
  * 32 bytes of fifth bits, 128 bytes of low nibbles laid out as in Q4_K. Value {@code 64c+l} (low nibble of byte
  * {@code 32c+l}) takes bit {@code 2c} of {@code qh[l]}; value {@code 64c+32+l} takes bit {@code 2c+1}.
  */
-final class Q5_KFormat extends SuperBlockFormat {
+final class Q5_KFormat extends ScaleMinSuperBlockFormat {
     static final int QK = 256;
     static final int BYTES = 176;
-    static final int SCALES = 4;
     static final int QH = 16;
     static final int QS = 48;
 
@@ -70,30 +69,6 @@ final class Q5_KFormat extends SuperBlockFormat {
         }
     }
 
-    @Override
-    boolean hasMins() {
-        return true;
-    }
-
-    @Override
-    float blockScale(MemorySegment w, long blk) {
-        return BlockBytes.f16(w, blk);
-    }
-
-    @Override
-    float blockMinScale(MemorySegment w, long blk) {
-        return BlockBytes.f16(w, blk + 2);
-    }
-
-    @Override
-    int groupMin(MemorySegment w, long blk, int g) {
-        return PackedScaleMins.min(w, blk + SCALES, g / 2);
-    }
-
-    @Override
-    int minSum(MemorySegment w, long blk, int[] sums, int sOff) {
-        return PackedScaleMins.minSum(w, blk + SCALES, sums, sOff);
-    }
 
     /** As Q4_K, with each nibble's fifth bit taken from {@code qh} (bit 2c for the low nibble, 2c+1 for the high). */
     @Override
