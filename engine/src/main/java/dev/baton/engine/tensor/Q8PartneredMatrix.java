@@ -1,9 +1,11 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -36,6 +38,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
     private static final boolean SIXTEEN_LANES = L == 16;
@@ -57,6 +61,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private final Q8PartneredFormat quantized;
+    private final Q8PartneredFormat.BlockLayout layout;
     private final boolean offsets;
     private final int blocks;
     private final int blockBytes;
@@ -64,6 +69,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
     Q8PartneredMatrix(Q8PartneredFormat format, MemorySegment data, int rows, int cols) {
         super(format, data, rows, cols);
         this.quantized = format;
+        this.layout = format.layout();
         this.offsets = format.hasBlockOffset();
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
@@ -83,6 +89,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
             job.activations = q;
             job.activationScales = d;
             job.activationBlockSums = s;
+            job.activationSums = layout.centre() != 0 ? blockSums(q, batch, scratch) : null;
             return;
         }
         // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d and s at
@@ -116,6 +123,19 @@ final class Q8PartneredMatrix extends TiledMatrix {
         job.activationBlockSums = s;
     }
 
+    /** Σ q_a per activation block (exact integers), for the row-lane kernel's centre correction. */
+    private int[] blockSums(float[] q, int batch, Scratch scratch) {
+        int[] sums = scratch.activationSums(batch * blocks);
+        for (int k = 0; k < batch * blocks; k++) {
+            int sum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                sum += (int) q[k * BLOCK + j];
+            }
+            sums[k] = sum;
+        }
+        return sums;
+    }
+
     @Override
     int tileCount() {
         return (rows + TILE - 1) / TILE;
@@ -139,16 +159,12 @@ final class Q8PartneredMatrix extends TiledMatrix {
     }
 
     /**
-     * Unpacks blocks {@code [k0, k0+nk)} of the tile's 16 rows, block-major: row i's block k to
-     * {@code wq[(k·16 + slot(i))·32 ..]} where slot(i) is i or, for the row-lane kernel, i with its four bits
-     * reversed; scales to {@code wd[k·16 + i]} and, for offset types, offsets to {@code wm[k·16 + i]}. Rows past the
-     * matrix repeat its last row; their outputs are dropped.
+     * Scales of blocks {@code [k0, k0+nk)} of the tile's 16 rows to {@code wd[k·16 + i]} and, for offset types,
+     * offsets to {@code wm[k·16 + i]}. Rows past the matrix repeat its last row; their outputs are dropped.
      */
-    private void unpackChunk(int r0, int k0, int nk, byte[] wq, float[] wd, float[] wm, boolean bitReversed) {
+    private void gatherScales(int r0, int k0, int nk, float[] wd, float[] wm) {
         for (int i = 0; i < TILE; i++) {
             long off = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
-            int slot = bitReversed ? Integer.reverse(i) >>> 28 : i;
-            quantized.unpackQuants(data, off, nk, wq, slot * BLOCK, TILE * BLOCK);
             for (int k = 0; k < nk; k++) {
                 wd[k * TILE + i] = Q8PartneredFormat.blockScale(data, off + (long) k * blockBytes);
                 if (offsets) {
@@ -160,17 +176,25 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
         int batch = job.batch;
-        byte[] wq = scratch.quants(TILE * CHUNK);
+        long[] rowAt = scratch.rowOffsets(TILE);
+        for (int i = 0; i < TILE; i++) {
+            rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
+        }
         float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
         float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(batch * TILE);
-        float[] folded = scratch.lanes(8 * TILE);
+        float[] folded = scratch.lanes(8 * TILE * CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
-            unpackChunk(r0, k0, nk, wq, wd, wm, true);
+            gatherScales(r0, k0, nk, wd, wm);
             for (int b = 0; b < batch; b++) {
-                accumulateRowLanes(wq, wd, wm, nk, job.activations, b * cols + k0 * BLOCK, job.activationScales,
-                        job.activationBlockSums, b * blocks + k0, acc, b * TILE, folded);
+                int a = b * cols + k0 * BLOCK;
+                if (layout.nibbles()) {
+                    firstLevelNibbles(rowAt, k0, nk, job.activations, a, folded);
+                } else {
+                    firstLevelBytes(rowAt, k0, nk, job.activations, a, folded);
+                }
+                finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
             }
         }
         float[] out = job.out;
@@ -181,41 +205,107 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    /**
-     * Advances the 16 row accumulators {@code acc[accAt..accAt+16)} over {@code nk} unpacked blocks for one
-     * activation row. Per block, lane i of s is row i's exact block sum: each row's lane-wise products (two per lane)
-     * are folded by a transposing add tree; rows sit in bit-reversed slots so that after four levels lane i holds row
-     * i. The first level runs as a loop through {@code folded}, which keeps the compiled code small enough for C2 to
-     * intrinsify every vector operation (and the activation loads stay inside it, so no vector lives across it).
+    /*
+     * The row-lane kernel, per activation row and chunk of blocks. Per block, each of the tile's 16 rows gets a vector
+     * of lane-wise products (lane j: columns j and 16+j), read in place from the mapped weights, and a transposing add
+     * tree folds the 16 vectors into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots
+     * (row slot s starts at rowAt[s]) so that after four levels lane i holds row i. The first level (slot pairs) runs
+     * per layout for the whole chunk into folded[(k·8 + p)·16 ..]; the remaining levels and the scaling run in
+     * finishRowLanes. Keeping each piece a small method of its own lets C2 intrinsify every vector operation in it
+     * (one method holding both layouts grew too big, and its vector operations fell back to allocating Java code).
      */
-    private static void accumulateRowLanes(byte[] wq, float[] wd, float[] wm, int nk, float[] aq, int a, float[] ad,
-            float[] as, int d, float[] acc, int accAt, float[] folded) {
-        FloatVector sum = FloatVector.fromArray(F, acc, accAt);
-        for (int k = 0; k < nk; k++, a += BLOCK) {
-            for (int p = 0, w = k * TILE * BLOCK; p < 8; p++, w += 2 * BLOCK) {
+
+    private void firstLevelBytes(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
+        MemorySegment weights = data;
+        long quantsAt = (long) k0 * blockBytes + layout.quantsAt();
+        for (int k = 0; k < nk; k++, a += BLOCK, quantsAt += blockBytes) {
+            for (int p = 0; p < 8; p++) {
                 FloatVector a0 = FloatVector.fromArray(F, aq, a);
                 FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
-                FloatVector pa = ((FloatVector) ByteVector.fromArray(B16, wq, w + 16)
-                        .convertShape(VectorOperators.B2F, F, 0)).fma(a1,
-                        ((FloatVector) ByteVector.fromArray(B16, wq, w).convertShape(VectorOperators.B2F, F, 0))
-                                .mul(a0));
-                FloatVector pb = ((FloatVector) ByteVector.fromArray(B16, wq, w + 48)
-                        .convertShape(VectorOperators.B2F, F, 0)).fma(a1,
-                        ((FloatVector) ByteVector.fromArray(B16, wq, w + 32).convertShape(VectorOperators.B2F, F, 0))
-                                .mul(a0));
-                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, p * 16);
+                FloatVector pa = byteProducts(weights, rowAt[2 * p] + quantsAt, a0, a1);
+                FloatVector pb = byteProducts(weights, rowAt[2 * p + 1] + quantsAt, a0, a1);
+                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
             }
-            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 0), FloatVector.fromArray(F, folded, 16));
-            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 32), FloatVector.fromArray(F, folded, 48));
-            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 64), FloatVector.fromArray(F, folded, 80));
-            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 96), FloatVector.fromArray(F, folded, 112));
+        }
+    }
+
+    /** As {@link #firstLevelBytes} for nibble types, with their stored values uncentred (see finishRowLanes). */
+    private void firstLevelNibbles(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
+        MemorySegment weights = data;
+        long block = (long) k0 * blockBytes;
+        int quantsAt = layout.quantsAt();
+        int fifthBitsAt = layout.fifthBitsAt();
+        for (int k = 0; k < nk; k++, a += BLOCK, block += blockBytes) {
+            for (int p = 0; p < 8; p++) {
+                FloatVector a0 = FloatVector.fromArray(F, aq, a);
+                FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
+                long ra = rowAt[2 * p] + block;
+                long rb = rowAt[2 * p + 1] + block;
+                int fa = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, ra + fifthBitsAt);
+                int fb = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, rb + fifthBitsAt);
+                FloatVector pa = nibbleProducts(weights, ra + quantsAt, fa, a0, a1);
+                FloatVector pb = nibbleProducts(weights, rb + quantsAt, fb, a0, a1);
+                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
+            }
+        }
+    }
+
+    /**
+     * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
+     * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on. Nibble types subtract centre · Σ q_a here,
+     * once per block for all 16 rows.
+     */
+    private void finishRowLanes(float[] folded, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
+            int accAt) {
+        float[] ad = job.activationScales;
+        float[] as = job.activationBlockSums;
+        int[] sums = job.activationSums;
+        int centre = layout.centre();
+        FloatVector sum = FloatVector.fromArray(F, acc, accAt);
+        for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
+            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
+            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 32), FloatVector.fromArray(F, folded, f + 48));
+            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
+            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
             FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
+            if (centre != 0) {
+                s = s.sub((float) (centre * sums[d + k]));
+            }
             sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
             if (wm != null) {
                 sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
             }
         }
         sum.intoArray(acc, accAt);
+    }
+
+    /** Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 32 signed bytes at {@code at} (exact: small integers). */
+    private static FloatVector byteProducts(MemorySegment weights, long at, FloatVector a0, FloatVector a1) {
+        FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2F, F, 0);
+        FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(B16, weights, at + 16, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2F, F, 0);
+        return q1.fma(a1, q0.mul(a0));
+    }
+
+    /**
+     * Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 16 nibble-packed bytes at {@code at}, uncentred, with bit i of
+     * {@code fifthBits} as bit 4 of value i.
+     */
+    private static FloatVector nibbleProducts(MemorySegment weights, long at, int fifthBits, FloatVector a0,
+            FloatVector a1) {
+        IntVector packed = (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2I, I, 0);
+        IntVector low = packed.and(0xF);
+        IntVector high = packed.lanewise(VectorOperators.LSHR, 4).and(0xF);
+        if (fifthBits != 0) {
+            low = low.or(IntVector.broadcast(I, fifthBits << 4).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
+            high = high.or(IntVector.broadcast(I, fifthBits >>> 12).lanewise(VectorOperators.LSHR, LANE_INDEX)
+                    .and(0x10));
+        }
+        FloatVector q0 = (FloatVector) low.convert(VectorOperators.I2F, 0);
+        FloatVector q1 = (FloatVector) high.convert(VectorOperators.I2F, 0);
+        return q1.fma(a1, q0.mul(a0));
     }
 
     /**
@@ -235,7 +325,11 @@ final class Q8PartneredMatrix extends TiledMatrix {
         float[] acc = scratch.accumulators(TILE * groups * 16);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
-            unpackChunk(r0, k0, nk, wb, wd, wm, false);
+            gatherScales(r0, k0, nk, wd, wm);
+            for (int i = 0; i < TILE; i++) {
+                long off = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
+                quantized.unpackQuants(data, off, nk, wb, i * BLOCK, TILE * BLOCK);
+            }
             widen(wb, wq, TILE * CHUNK);
             for (int i = 0; i < nr; i += 4) {
                 int g = 0;
