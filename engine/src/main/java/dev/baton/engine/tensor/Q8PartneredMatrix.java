@@ -46,7 +46,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /** Rows per tile: one per lane of the row-lane kernel. */
     static final int TILE = 16;
     /** Blocks unpacked at a time (16 rows × 512 columns: 8 KiB of bytes, 32 KiB as floats). */
-    static final int CHUNK_BLOCKS = 16;
+    static final int CHUNK_BLOCKS = 8;
     private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
     /** From this batch size on, the batch-lane kernel is faster. */
     static final int PANEL_MIN_BATCH = 8;
@@ -281,11 +281,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     /** Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 32 signed bytes at {@code at} (exact: small integers). */
     private static FloatVector byteProducts(MemorySegment weights, long at, FloatVector a0, FloatVector a1) {
-        FloatVector q0 = (FloatVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2F, F, 0);
-        FloatVector q1 = (FloatVector) ByteVector.fromMemorySegment(B16, weights, at + 16, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2F, F, 0);
-        return q1.fma(a1, q0.mul(a0));
+        return signedBytes(weights, at + 16).fma(a1, signedBytes(weights, at).mul(a0));
     }
 
     /**
@@ -294,18 +290,38 @@ final class Q8PartneredMatrix extends TiledMatrix {
      */
     private static FloatVector nibbleProducts(MemorySegment weights, long at, int fifthBits, FloatVector a0,
             FloatVector a1) {
-        IntVector packed = (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+        IntVector packed = packedNibbles(weights, at);
+        return highNibbles(packed, fifthBits).fma(a1, lowNibbles(packed, fifthBits).mul(a0));
+    }
+
+    /** The 16 signed bytes at {@code at}, byte j in lane j. */
+    private static FloatVector signedBytes(MemorySegment weights, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The 16 bytes at {@code at}, byte j (sign-extended) in lane j. */
+    private static IntVector packedNibbles(MemorySegment weights, long at) {
+        return (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2I, I, 0);
-        IntVector low = packed.and(0xF);
-        IntVector high = packed.lanewise(VectorOperators.LSHR, 4).and(0xF);
+    }
+
+    /** Values 0..15 of a nibble block (low nibbles), uncentred; bit i of {@code fifthBits} is bit 4 of value i. */
+    private static FloatVector lowNibbles(IntVector packed, int fifthBits) {
+        IntVector q = packed.and(0xF);
         if (fifthBits != 0) {
-            low = low.or(IntVector.broadcast(I, fifthBits << 4).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
-            high = high.or(IntVector.broadcast(I, fifthBits >>> 12).lanewise(VectorOperators.LSHR, LANE_INDEX)
-                    .and(0x10));
+            q = q.or(IntVector.broadcast(I, fifthBits << 4).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
         }
-        FloatVector q0 = (FloatVector) low.convert(VectorOperators.I2F, 0);
-        FloatVector q1 = (FloatVector) high.convert(VectorOperators.I2F, 0);
-        return q1.fma(a1, q0.mul(a0));
+        return (FloatVector) q.convert(VectorOperators.I2F, 0);
+    }
+
+    /** Values 16..31 of a nibble block (high nibbles), as {@link #lowNibbles}. */
+    private static FloatVector highNibbles(IntVector packed, int fifthBits) {
+        IntVector q = packed.lanewise(VectorOperators.LSHR, 4).and(0xF);
+        if (fifthBits != 0) {
+            q = q.or(IntVector.broadcast(I, fifthBits >>> 12).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
+        }
+        return (FloatVector) q.convert(VectorOperators.I2F, 0);
     }
 
     /**
@@ -318,7 +334,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     private void multiplyTileBatchLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
         int groups = (job.batch + 15) / 16;
-        byte[] wb = scratch.quants(TILE * CHUNK);
         float[] wq = scratch.weights(TILE * CHUNK);
         float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
         float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
@@ -326,18 +341,22 @@ final class Q8PartneredMatrix extends TiledMatrix {
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
             gatherScales(r0, k0, nk, wd, wm);
-            for (int i = 0; i < TILE; i++) {
-                long off = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
-                quantized.unpackQuants(data, off, nk, wb, i * BLOCK, TILE * BLOCK);
+            if (layout.nibbles()) {
+                widenNibbles(r0, k0, nk, wq);
+            } else {
+                widenBytes(r0, k0, nk, wq);
             }
-            widen(wb, wq, TILE * CHUNK);
+            // register tiles of 8 accumulators, enough to hide the FMA latency: 4 rows × 2 batch groups, and
+            // 8 rows × 1 group for a last odd group
+            int pairs = groups / 2 * 2;
             for (int i = 0; i < nr; i += 4) {
-                int g = 0;
-                for (; g + 2 <= groups; g += 2) {
+                for (int g = 0; g < pairs; g += 2) {
                     batchLanes4x2(wq, wd, wm, i, g, groups, k0, nk, job, acc);
                 }
-                if (g < groups) {
-                    batchLanes4x1(wq, wd, wm, i, g, groups, k0, nk, job, acc);
+            }
+            if (pairs < groups) {
+                for (int i = 0; i < nr; i += 8) {
+                    batchLanes8x1(wq, wd, wm, i, pairs, groups, k0, nk, job, acc);
                 }
             }
         }
@@ -349,10 +368,35 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    /** Signed bytes to floats. */
-    private static void widen(byte[] src, float[] dst, int n) {
-        for (int i = 0; i < n; i += 16) {
-            ((FloatVector) ByteVector.fromArray(B16, src, i).convertShape(VectorOperators.B2F, F, 0)).intoArray(dst, i);
+    /**
+     * The quants of blocks {@code [k0, k0+nk)} of the tile's 16 rows as floats, block-major: row i's block k at
+     * {@code wq[(k·16 + i)·32 ..]}. Rows past the matrix repeat its last row.
+     */
+    private void widenBytes(int r0, int k0, int nk, float[] wq) {
+        MemorySegment weights = data;
+        for (int i = 0; i < TILE; i++) {
+            long at = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes + layout.quantsAt();
+            for (int k = 0, w = i * BLOCK; k < nk; k++, at += blockBytes, w += TILE * BLOCK) {
+                signedBytes(weights, at).intoArray(wq, w);
+                signedBytes(weights, at + 16).intoArray(wq, w + 16);
+            }
+        }
+    }
+
+    /** As {@link #widenBytes} for nibble types, centred. */
+    private void widenNibbles(int r0, int k0, int nk, float[] wq) {
+        MemorySegment weights = data;
+        int quantsAt = layout.quantsAt();
+        int fifthBitsAt = layout.fifthBitsAt();
+        float centre = layout.centre();
+        for (int i = 0; i < TILE; i++) {
+            long block = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
+            for (int k = 0, w = i * BLOCK; k < nk; k++, block += blockBytes, w += TILE * BLOCK) {
+                IntVector packed = packedNibbles(weights, block + quantsAt);
+                int fifthBits = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, block + fifthBitsAt);
+                lowNibbles(packed, fifthBits).sub(centre).intoArray(wq, w);
+                highNibbles(packed, fifthBits).sub(centre).intoArray(wq, w + 16);
+            }
         }
     }
 
@@ -405,35 +449,40 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    /** Rows i..i+3 of the tile × batch group g. */
-    private void batchLanes4x1(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
+    /** Rows i..i+7 of the tile (rows past the matrix repeat its last row) × batch group g. */
+    private void batchLanes8x1(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
             MatmulJob job, float[] acc) {
         float[] aq = job.activations;
         float[] ad = job.activationScales;
         float[] as = job.activationBlockSums;
+        int rowStride = groups * 16;
         for (int k = 0; k < nk; k++) {
             int w0 = (k * TILE + i) * BLOCK;
-            int w1 = w0 + BLOCK;
-            int w2 = w1 + BLOCK;
-            int w3 = w2 + BLOCK;
-            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0;
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
             int a0 = (g * cols + (k0 + k) * BLOCK) * 16;
-            int w = 0;
-            for (int j = 0; j < BLOCK; j++, w++, a0 += 16) {
+            for (int j = 0, w = w0; j < BLOCK; j++, w++, a0 += 16) {
                 FloatVector x0 = FloatVector.fromArray(F, aq, a0);
-                p0 = FloatVector.broadcast(F, wq[w0 + w]).fma(x0, p0);
-                p1 = FloatVector.broadcast(F, wq[w1 + w]).fma(x0, p1);
-                p2 = FloatVector.broadcast(F, wq[w2 + w]).fma(x0, p2);
-                p3 = FloatVector.broadcast(F, wq[w3 + w]).fma(x0, p3);
+                p0 = FloatVector.broadcast(F, wq[w]).fma(x0, p0);
+                p1 = FloatVector.broadcast(F, wq[w + BLOCK]).fma(x0, p1);
+                p2 = FloatVector.broadcast(F, wq[w + 2 * BLOCK]).fma(x0, p2);
+                p3 = FloatVector.broadcast(F, wq[w + 3 * BLOCK]).fma(x0, p3);
+                p4 = FloatVector.broadcast(F, wq[w + 4 * BLOCK]).fma(x0, p4);
+                p5 = FloatVector.broadcast(F, wq[w + 5 * BLOCK]).fma(x0, p5);
+                p6 = FloatVector.broadcast(F, wq[w + 6 * BLOCK]).fma(x0, p6);
+                p7 = FloatVector.broadcast(F, wq[w + 7 * BLOCK]).fma(x0, p7);
             }
-            int sa0 = (g * blocks + k0 + k) * 16;
-            FloatVector da = FloatVector.fromArray(F, ad, sa0);
-            int at0 = (i * groups + g) * 16;
-            int rowStride = groups * 16;
-            accumulate(acc, at0, p0, da, wd, wm, k * TILE + i, as, sa0);
-            accumulate(acc, at0 + rowStride, p1, da, wd, wm, k * TILE + i + 1, as, sa0);
-            accumulate(acc, at0 + 2 * rowStride, p2, da, wd, wm, k * TILE + i + 2, as, sa0);
-            accumulate(acc, at0 + 3 * rowStride, p3, da, wd, wm, k * TILE + i + 3, as, sa0);
+            int sa = (g * blocks + k0 + k) * 16;
+            FloatVector da = FloatVector.fromArray(F, ad, sa);
+            int at = (i * groups + g) * 16;
+            int w = k * TILE + i;
+            accumulate(acc, at, p0, da, wd, wm, w, as, sa);
+            accumulate(acc, at + rowStride, p1, da, wd, wm, w + 1, as, sa);
+            accumulate(acc, at + 2 * rowStride, p2, da, wd, wm, w + 2, as, sa);
+            accumulate(acc, at + 3 * rowStride, p3, da, wd, wm, w + 3, as, sa);
+            accumulate(acc, at + 4 * rowStride, p4, da, wd, wm, w + 4, as, sa);
+            accumulate(acc, at + 5 * rowStride, p5, da, wd, wm, w + 5, as, sa);
+            accumulate(acc, at + 6 * rowStride, p6, da, wd, wm, w + 6, as, sa);
+            accumulate(acc, at + 7 * rowStride, p7, da, wd, wm, w + 7, as, sa);
         }
     }
 
