@@ -20,16 +20,17 @@ import jdk.incubator.vector.VectorSpecies;
  * float whatever order it is summed in). That order does not depend on the vector width or the kernel, so the kernels
  * below and the scalar reference agree bit for bit on every machine.
  *
- * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks: the chunk's quants are
- * unpacked to signed bytes (the only per-type step) and its scales to floats, then one of two kernels runs, both with
- * 16-float vectors:
+ * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks. The quants are read
+ * in place from the mapped weights, where the format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16
+ * scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
+ * scales widen to floats with one vector conversion. Then one of two kernels runs, both with 16-float vectors:
  * <ul>
  * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
  * products are computed across columns and folded by a transposing add tree into one vector whose lane i is row i's
  * S_k; the 16 accumulators then advance together with one vector FMA.</li>
- * <li><b>batch lanes</b> (prefill): the chunk is widened to floats once; activations are stored column-major in
- * groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, and a 4-row ×
- * 32-batch tile of block sums stays in registers.</li>
+ * <li><b>batch lanes</b> (prefill, batched decode): the chunk is widened to floats once; activations are stored
+ * column-major in groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, in
+ * register tiles of 4 rows × 32 batch rows or 8 rows × 16 batch rows of block sums.</li>
  * </ul>
  * Other vector widths use a plain per-row kernel with the same arithmetic.
  *
