@@ -47,8 +47,15 @@ public final class ComputePool implements AutoCloseable {
     private final long spinNanos;
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
+    /**
+     * Claims {@code claims} holds between loops: its generation bits match no loop. A worker may read a claim of the
+     * previous loop and then the next loop's chunk count; setting this before the next loop's fields are written makes
+     * its compare-and-set fail instead of claiming a chunk that does not exist.
+     */
+    private static final long BETWEEN_LOOPS = -1L;
+
     /** The loop in progress and its next unclaimed chunk: (generation << 32) | chunk. */
-    private final AtomicLong claims = new AtomicLong();
+    private final AtomicLong claims = new AtomicLong(BETWEEN_LOOPS);
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
     private long generation;
@@ -130,6 +137,7 @@ public final class ComputePool implements AutoCloseable {
                 }
                 return;
             }
+            claims.set(BETWEEN_LOOPS);
             this.task = rangeTask;
             this.threadTask = indexedTask;
             this.size = n;
@@ -273,9 +281,9 @@ public final class ComputePool implements AutoCloseable {
         private long awaitLoop(long seen) {
             long start = System.nanoTime();
             while (true) {
-                long g = claims.get() >>> 32;
-                if (g != seen || closed) {
-                    return g;
+                long claim = claims.get();
+                if (claim != BETWEEN_LOOPS && claim >>> 32 != seen || closed) {
+                    return claim >>> 32;
                 }
                 if (System.nanoTime() - start < spinNanos) {
                     Thread.onSpinWait();
@@ -283,7 +291,8 @@ public final class ComputePool implements AutoCloseable {
                 }
                 // Dekker-style handshake with parallelFor: announce parking, then re-check the generation.
                 parked = true;
-                if (claims.get() >>> 32 == seen && !closed) {
+                long now = claims.get();
+                if ((now == BETWEEN_LOOPS || now >>> 32 == seen) && !closed) {
                     LockSupport.park(ComputePool.this);
                 }
                 parked = false;

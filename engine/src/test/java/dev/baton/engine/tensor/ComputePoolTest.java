@@ -3,8 +3,10 @@ package dev.baton.engine.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -120,6 +122,29 @@ class ComputePoolTest {
             }
             assertEquals(80_000, total.get());
         }
+    }
+
+    @Test
+    void backToBackLoopsOfChangingSizeRunEveryIndexOnce() {
+        // a worker finishing one loop may meet the next loop's larger chunk count: it must not claim a chunk of the
+        // old loop that does not exist (which once left the caller waiting forever)
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (ComputePool pool = new ComputePool(2, 1_000)) {
+                int[] hits = new int[64];
+                for (int i = 0; i < 50_000; i++) {
+                    int n = i % 2 == 0 ? 2 : 64;
+                    java.util.Arrays.fill(hits, 0);
+                    pool.parallelFor(n, (from, to) -> {
+                        for (int k = from; k < to; k++) {
+                            hits[k]++;
+                        }
+                    });
+                    for (int k = 0; k < n; k++) {
+                        assertEquals(1, hits[k], "loop " + i + " index " + k);
+                    }
+                }
+            }
+        });
     }
 
     @Test
