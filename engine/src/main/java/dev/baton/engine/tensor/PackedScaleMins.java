@@ -54,16 +54,6 @@ final class PackedScaleMins {
         return (int) (packed >>> (8 * j)) & 0xFF;
     }
 
-    /** {@code Σ_j min_j · (sums[2j] + sums[2j+1])}: the mins term against Q8_K group sums of 16. */
-    static int minSum(MemorySegment s, long off, int[] sums, int sOff) {
-        long mins = mins(s, off);
-        int total = 0;
-        for (int j = 0; j < GROUPS; j++) {
-            total += get(mins, j) * (sums[sOff + 2 * j] + sums[sOff + 2 * j + 1]);
-        }
-        return total;
-    }
-
     /** Same as {@link #scale} on a block being built in a byte array. */
     static int scale(byte[] b, int off, int j) {
         if (j < 4) {

@@ -49,10 +49,10 @@ final class Q4_0Format extends Q8PartneredFormat {
         return Math.min(15, (int) (scaled + 8.5f));
     }
 
+    private static final BlockLayout LAYOUT = new BlockLayout(2, true, -1, 8);
+
     @Override
-    void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
-        for (int k = 0; k < nBlocks; k++) {
-            unpackNibbles(src, off + (long) k * BLOCK_BYTES + 2, 0, (byte) 8, q, qOff + k * qStride);
-        }
+    BlockLayout layout() {
+        return LAYOUT;
     }
 }

@@ -52,10 +52,10 @@ final class Q4_1Format extends Q8PartneredFormat {
         return true;
     }
 
+    private static final BlockLayout LAYOUT = new BlockLayout(QS, true, -1, 0);
+
     @Override
-    void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
-        for (int k = 0; k < nBlocks; k++) {
-            unpackNibbles(src, off + (long) k * BYTES + QS, 0, (byte) 0, q, qOff + k * qStride);
-        }
+    BlockLayout layout() {
+        return LAYOUT;
     }
 }

@@ -3,7 +3,6 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -61,40 +60,16 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
         }
     }
 
-
-    /** Per 64 values (32 bytes): low nibbles are group pair 2c, high nibbles 2c+1; each sum is scaled once. */
+    /** Byte {@code 32c+l}: low nibble is value {@code 64c+l}, high nibble value {@code 64c+32+l}. */
     @Override
-    int dot(MemorySegment w, long blk, float[] a, int aOff) {
-        long scales = PackedScaleMins.scales(w, blk + SCALES);
-        FloatVector acc = FloatVector.zero(F);
+    void unpack(MemorySegment w, long blk, UnpackedSuperBlock u) {
         for (int c = 0; c < 4; c++) {
-            FloatVector lo = FloatVector.zero(F);
-            FloatVector hi = FloatVector.zero(F);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
-                int e = aOff + 64 * c + k;
-                lo = floats(raw.and((byte) 0xF)).fma(FloatVector.fromArray(F, a, e), lo);
-                hi = floats(raw.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, a, e + 32), hi);
-            }
-            acc = addScaled(acc, lo, PackedScaleMins.get(scales, 2 * c));
-            acc = addScaled(acc, hi, PackedScaleMins.get(scales, 2 * c + 1));
+            ByteVector raw = ByteVector.fromMemorySegment(B32, w, blk + QS + 32 * c, LE);
+            raw.and((byte) 0xF).intoArray(u.quants, 64 * c);
+            raw.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0xF)
+                    .intoArray(u.quants, 64 * c + 32);
         }
-        return exactSum(acc);
-    }
-
-    @Override
-    void decode(MemorySegment w, long blk, float[] scaled, int off) {
-        long scales = PackedScaleMins.scales(w, blk + SCALES);
-        for (int c = 0; c < 4; c++) {
-            float s1 = PackedScaleMins.get(scales, 2 * c);
-            float s2 = PackedScaleMins.get(scales, 2 * c + 1);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
-                int e = off + 64 * c + k;
-                floats(raw.and((byte) 0xF)).mul(s1).intoArray(scaled, e);
-                floats(raw.lanewise(VectorOperators.LSHR, 4)).mul(s2).intoArray(scaled, e + 32);
-            }
-        }
+        unpackHeader(w, blk, u);
     }
 
     @Override

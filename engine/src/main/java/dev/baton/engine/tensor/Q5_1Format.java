@@ -57,11 +57,10 @@ final class Q5_1Format extends Q8PartneredFormat {
         return true;
     }
 
+    private static final BlockLayout LAYOUT = new BlockLayout(QS, true, QH, 0);
+
     @Override
-    void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
-        for (int k = 0; k < nBlocks; k++) {
-            long block = off + (long) k * BYTES;
-            unpackNibbles(src, block + QS, BlockBytes.u32(src, block + QH), (byte) 0, q, qOff + k * qStride);
-        }
+    BlockLayout layout() {
+        return LAYOUT;
     }
 }

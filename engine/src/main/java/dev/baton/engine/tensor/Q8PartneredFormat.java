@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * (Q4_1, Q5_1). Their partner activation format is Q8_0 ({@link Q8Activations}); a product is, per block,
  * {@code Σ q_w · q_a} computed exactly, times {@code d_w · d_a}, plus for offset types {@code m_w · s_a} where s_a is
  * the activation block's sum as ggml's Q8_1 keeps it; accumulated over blocks in order (see
- * {@link Q8PartneredMatrix}). A new type of this family implements only {@link #unpackQuants} and {@link #quantize}
- * (and {@link #hasBlockOffset}); the kernels work on the unpacked signed bytes.
+ * {@link Q8PartneredMatrix}). A new type of this family implements only {@link #layout} and {@link #quantize} (and
+ * {@link #hasBlockOffset}); the kernels read the quants where the layout says, in place or unpacked to signed bytes.
  */
 abstract class Q8PartneredFormat implements WeightFormat {
     static final int BLOCK = 32;
@@ -22,10 +22,33 @@ abstract class Q8PartneredFormat implements WeightFormat {
     private static final ByteVector ZERO = ByteVector.zero(B16);
 
     /**
+     * Where a block keeps its quants: 32 signed bytes at {@code quantsAt}, or ({@code nibbles}) 16 bytes there holding
+     * value l in the low and value 16+l in the high nibble, with bit 4 of value i in bit i of the little-endian word at
+     * {@code fifthBitsAt} (−1: 4-bit values); {@code centre} is subtracted from every stored value.
+     */
+    record BlockLayout(int quantsAt, boolean nibbles, int fifthBitsAt, int centre) {
+    }
+
+    abstract BlockLayout layout();
+
+    /**
      * Writes the integer values q (as signed bytes, 32 per block) of {@code nBlocks} blocks starting at byte
      * {@code off} to {@code q}: block k at {@code qOff + k·qStride}.
      */
-    abstract void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride);
+    final void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
+        BlockLayout layout = layout();
+        int blockBytes = type().blockBytes();
+        for (int k = 0; k < nBlocks; k++) {
+            long block = off + (long) k * blockBytes;
+            if (!layout.nibbles()) {
+                ByteVector.fromMemorySegment(ByteVector.SPECIES_256, src, block + layout.quantsAt(),
+                        ByteOrder.LITTLE_ENDIAN).intoArray(q, qOff + k * qStride);
+            } else {
+                int fifthBits = layout.fifthBitsAt() < 0 ? 0 : BlockBytes.u32(src, block + layout.fifthBitsAt());
+                unpackNibbles(src, block + layout.quantsAt(), fifthBits, (byte) layout.centre(), q, qOff + k * qStride);
+            }
+        }
+    }
 
     /** The scale d of the block at byte {@code blockOff}. */
     static float blockScale(MemorySegment src, long blockOff) {
@@ -37,7 +60,7 @@ abstract class Q8PartneredFormat implements WeightFormat {
      * their low nibble and value 16+l in their high nibble; bit l of {@code fifthBits} is bit 4 of value l (0 for the
      * 4-bit types); {@code centre} is subtracted from every value.
      */
-    static void unpackNibbles(MemorySegment src, long qs, int fifthBits, byte centre, byte[] q, int at) {
+    private static void unpackNibbles(MemorySegment src, long qs, int fifthBits, byte centre, byte[] q, int at) {
         ByteVector packed = ByteVector.fromMemorySegment(B16, src, qs, ByteOrder.LITTLE_ENDIAN);
         ByteVector low = packed.and((byte) 0xF);
         ByteVector high = packed.lanewise(VectorOperators.LSHR, 4);

@@ -1,9 +1,12 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
 import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorShuffle;
@@ -17,16 +20,17 @@ import jdk.incubator.vector.VectorSpecies;
  * float whatever order it is summed in). That order does not depend on the vector width or the kernel, so the kernels
  * below and the scalar reference agree bit for bit on every machine.
  *
- * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks: the chunk's quants are
- * unpacked to signed bytes (the only per-type step) and its scales to floats, then one of two kernels runs, both with
- * 16-float vectors:
+ * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks. The quants are read
+ * in place from the mapped weights, where the format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16
+ * scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
+ * scales widen to floats with one vector conversion. Then one of two kernels runs, both with 16-float vectors:
  * <ul>
  * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
  * products are computed across columns and folded by a transposing add tree into one vector whose lane i is row i's
  * S_k; the 16 accumulators then advance together with one vector FMA.</li>
- * <li><b>batch lanes</b> (prefill): the chunk is widened to floats once; activations are stored column-major in
- * groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, and a 4-row ×
- * 32-batch tile of block sums stays in registers.</li>
+ * <li><b>batch lanes</b> (prefill, batched decode): the chunk is widened to floats once; activations are stored
+ * column-major in groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, in
+ * register tiles of 4 rows × 32 batch rows or 8 rows × 16 batch rows of block sums.</li>
  * </ul>
  * Other vector widths use a plain per-row kernel with the same arithmetic.
  *
@@ -36,13 +40,16 @@ import jdk.incubator.vector.VectorSpecies;
 final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
+    private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
+    private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
     private static final boolean SIXTEEN_LANES = L == 16;
     /** Rows per tile: one per lane of the row-lane kernel. */
     static final int TILE = 16;
     /** Blocks unpacked at a time (16 rows × 512 columns: 8 KiB of bytes, 32 KiB as floats). */
-    static final int CHUNK_BLOCKS = 16;
+    static final int CHUNK_BLOCKS = 8;
     private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
     /** From this batch size on, the batch-lane kernel is faster. */
     static final int PANEL_MIN_BATCH = 8;
@@ -57,16 +64,24 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private final Q8PartneredFormat quantized;
+    private final Q8PartneredFormat.BlockLayout layout;
     private final boolean offsets;
     private final int blocks;
     private final int blockBytes;
+    /** Every block's scale d (f16 bits), tile by tile, see {@link #transposedHalves}. */
+    private final short[] scales;
+    /** Every block's offset m (f16 bits) for offset types, else null. */
+    private final short[] blockOffsets;
 
     Q8PartneredMatrix(Q8PartneredFormat format, MemorySegment data, int rows, int cols) {
         super(format, data, rows, cols);
         this.quantized = format;
+        this.layout = format.layout();
         this.offsets = format.hasBlockOffset();
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
+        this.scales = transposedHalves(0);
+        this.blockOffsets = offsets ? transposedHalves(2) : null;
     }
 
     @Override
@@ -83,6 +98,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
             job.activations = q;
             job.activationScales = d;
             job.activationBlockSums = s;
+            job.activationSums = layout.centre() != 0 ? blockSums(q, batch, scratch) : null;
             return;
         }
         // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d and s at
@@ -116,6 +132,19 @@ final class Q8PartneredMatrix extends TiledMatrix {
         job.activationBlockSums = s;
     }
 
+    /** Σ q_a per activation block (exact integers), for the row-lane kernel's centre correction. */
+    private int[] blockSums(float[] q, int batch, Scratch scratch) {
+        int[] sums = scratch.activationSums(batch * blocks);
+        for (int k = 0; k < batch * blocks; k++) {
+            int sum = 0;
+            for (int j = 0; j < BLOCK; j++) {
+                sum += (int) q[k * BLOCK + j];
+            }
+            sums[k] = sum;
+        }
+        return sums;
+    }
+
     @Override
     int tileCount() {
         return (rows + TILE - 1) / TILE;
@@ -139,38 +168,73 @@ final class Q8PartneredMatrix extends TiledMatrix {
     }
 
     /**
-     * Unpacks blocks {@code [k0, k0+nk)} of the tile's 16 rows, block-major: row i's block k to
-     * {@code wq[(k·16 + slot(i))·32 ..]} where slot(i) is i or, for the row-lane kernel, i with its four bits
-     * reversed; scales to {@code wd[k·16 + i]} and, for offset types, offsets to {@code wm[k·16 + i]}. Rows past the
-     * matrix repeat its last row; their outputs are dropped.
+     * The f16 halves at {@code at} within every block (the scale d, or the offset m at 2), transposed per tile so that
+     * a block's 16 values are adjacent: row i of tile t, block k at {@code (t·blocks + k)·16 + i}. Rows past the
+     * matrix repeat its last row. Gathering them from 16 rows for every block took a third of the decode kernel's
+     * time; the copy costs 2 bytes per 32 weights.
      */
-    private void unpackChunk(int r0, int k0, int nk, byte[] wq, float[] wd, float[] wm, boolean bitReversed) {
-        for (int i = 0; i < TILE; i++) {
-            long off = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
-            int slot = bitReversed ? Integer.reverse(i) >>> 28 : i;
-            quantized.unpackQuants(data, off, nk, wq, slot * BLOCK, TILE * BLOCK);
-            for (int k = 0; k < nk; k++) {
-                wd[k * TILE + i] = Q8PartneredFormat.blockScale(data, off + (long) k * blockBytes);
-                if (offsets) {
-                    wm[k * TILE + i] = Q8PartneredFormat.blockOffset(data, off + (long) k * blockBytes);
+    private short[] transposedHalves(int at) {
+        short[] table = new short[tileCount() * blocks * TILE];
+        for (int t = 0; t < tileCount(); t++) {
+            for (int i = 0; i < TILE; i++) {
+                long row = Math.min(t * TILE + i, rows - 1) * rowBytes + at;
+                for (int k = 0; k < blocks; k++) {
+                    table[(t * blocks + k) * TILE + i] = data.get(LittleEndian.SHORT, row + (long) k * blockBytes);
                 }
+            }
+        }
+        return table;
+    }
+
+    /**
+     * Scales of blocks {@code [k0, k0+nk)} of tile t's 16 rows to {@code wd[k·16 + i]} and, for offset types,
+     * offsets to {@code wm[k·16 + i]}.
+     */
+    private void chunkScales(int t, int k0, int nk, float[] wd, float[] wm) {
+        int at = (t * blocks + k0) * TILE;
+        for (int k = 0; k < nk; k++, at += TILE) {
+            halvesToFloats(scales, at).intoArray(wd, k * TILE);
+            if (offsets) {
+                halvesToFloats(blockOffsets, at).intoArray(wm, k * TILE);
             }
         }
     }
 
+    /**
+     * The 16 f16 values at {@code h[at..]} as floats, exactly as {@link Float#float16ToFloat} converts each: the
+     * magnitude's bits shifted into a float's exponent and fraction fields read 2^-112 times the value for normal and
+     * subnormal halves alike, so one exact multiplication by 2^112 rescales them; infinities and NaNs take the float
+     * exponent of all ones.
+     */
+    static FloatVector halvesToFloats(short[] h, int at) {
+        IntVector bits = (IntVector) ShortVector.fromArray(S16, h, at).convertShape(VectorOperators.S2I, I, 0);
+        IntVector magnitude = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+        IntVector value = finite.blend(magnitude.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00 << 13));
+        return value.or(bits.and(0x80000000)).reinterpretAsFloats();
+    }
+
     private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
         int batch = job.batch;
-        byte[] wq = scratch.quants(TILE * CHUNK);
+        long[] rowAt = scratch.rowOffsets(TILE);
+        for (int i = 0; i < TILE; i++) {
+            rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
+        }
         float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
         float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(batch * TILE);
-        float[] folded = scratch.lanes(8 * TILE);
+        float[] folded = scratch.lanes(8 * TILE * CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
-            unpackChunk(r0, k0, nk, wq, wd, wm, true);
+            chunkScales(r0 / TILE, k0, nk, wd, wm);
             for (int b = 0; b < batch; b++) {
-                accumulateRowLanes(wq, wd, wm, nk, job.activations, b * cols + k0 * BLOCK, job.activationScales,
-                        job.activationBlockSums, b * blocks + k0, acc, b * TILE, folded);
+                int a = b * cols + k0 * BLOCK;
+                if (layout.nibbles()) {
+                    firstLevelNibbles(rowAt, k0, nk, job.activations, a, folded);
+                } else {
+                    firstLevelBytes(rowAt, k0, nk, job.activations, a, folded);
+                }
+                finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
             }
         }
         float[] out = job.out;
@@ -181,41 +245,126 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    /**
-     * Advances the 16 row accumulators {@code acc[accAt..accAt+16)} over {@code nk} unpacked blocks for one
-     * activation row. Per block, lane i of s is row i's exact block sum: each row's lane-wise products (two per lane)
-     * are folded by a transposing add tree; rows sit in bit-reversed slots so that after four levels lane i holds row
-     * i. The first level runs as a loop through {@code folded}, which keeps the compiled code small enough for C2 to
-     * intrinsify every vector operation (and the activation loads stay inside it, so no vector lives across it).
+    /*
+     * The row-lane kernel, per activation row and chunk of blocks. Per block, each of the tile's 16 rows gets a vector
+     * of lane-wise products (lane j: columns j and 16+j), read in place from the mapped weights, and a transposing add
+     * tree folds the 16 vectors into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots
+     * (row slot s starts at rowAt[s]) so that after four levels lane i holds row i. The first level (slot pairs) runs
+     * per layout for the whole chunk into folded[(k·8 + p)·16 ..]; the remaining levels and the scaling run in
+     * finishRowLanes. Keeping each piece a small method of its own lets C2 intrinsify every vector operation in it
+     * (one method holding both layouts grew too big, and its vector operations fell back to allocating Java code).
      */
-    private static void accumulateRowLanes(byte[] wq, float[] wd, float[] wm, int nk, float[] aq, int a, float[] ad,
-            float[] as, int d, float[] acc, int accAt, float[] folded) {
-        FloatVector sum = FloatVector.fromArray(F, acc, accAt);
-        for (int k = 0; k < nk; k++, a += BLOCK) {
-            for (int p = 0, w = k * TILE * BLOCK; p < 8; p++, w += 2 * BLOCK) {
+
+    private void firstLevelBytes(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
+        MemorySegment weights = data;
+        long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
+        long step = blockBytes;
+        for (int p = 0; p < 8; p++) {
+            long ra = rowAt[2 * p] + chunkAt;
+            long rb = rowAt[2 * p + 1] + chunkAt;
+            for (int k = 0; k < nk; k++) {
+                FloatVector a0 = FloatVector.fromArray(F, aq, a + k * BLOCK);
+                FloatVector a1 = FloatVector.fromArray(F, aq, a + k * BLOCK + 16);
+                FloatVector pa = byteProducts(weights, ra + k * step, a0, a1);
+                FloatVector pb = byteProducts(weights, rb + k * step, a0, a1);
+                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
+            }
+        }
+    }
+
+    /** As {@link #firstLevelBytes} for nibble types, with their stored values uncentred (see finishRowLanes). */
+    private void firstLevelNibbles(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
+        MemorySegment weights = data;
+        long block = (long) k0 * blockBytes;
+        int quantsAt = layout.quantsAt();
+        int fifthBitsAt = layout.fifthBitsAt();
+        for (int k = 0; k < nk; k++, a += BLOCK, block += blockBytes) {
+            for (int p = 0; p < 8; p++) {
                 FloatVector a0 = FloatVector.fromArray(F, aq, a);
                 FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
-                FloatVector pa = ((FloatVector) ByteVector.fromArray(B16, wq, w + 16)
-                        .convertShape(VectorOperators.B2F, F, 0)).fma(a1,
-                        ((FloatVector) ByteVector.fromArray(B16, wq, w).convertShape(VectorOperators.B2F, F, 0))
-                                .mul(a0));
-                FloatVector pb = ((FloatVector) ByteVector.fromArray(B16, wq, w + 48)
-                        .convertShape(VectorOperators.B2F, F, 0)).fma(a1,
-                        ((FloatVector) ByteVector.fromArray(B16, wq, w + 32).convertShape(VectorOperators.B2F, F, 0))
-                                .mul(a0));
-                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, p * 16);
+                long ra = rowAt[2 * p] + block;
+                long rb = rowAt[2 * p + 1] + block;
+                int fa = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, ra + fifthBitsAt);
+                int fb = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, rb + fifthBitsAt);
+                FloatVector pa = nibbleProducts(weights, ra + quantsAt, fa, a0, a1);
+                FloatVector pb = nibbleProducts(weights, rb + quantsAt, fb, a0, a1);
+                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
             }
-            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 0), FloatVector.fromArray(F, folded, 16));
-            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 32), FloatVector.fromArray(F, folded, 48));
-            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 64), FloatVector.fromArray(F, folded, 80));
-            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, 96), FloatVector.fromArray(F, folded, 112));
+        }
+    }
+
+    /**
+     * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
+     * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on. Nibble types subtract centre · Σ q_a here,
+     * once per block for all 16 rows.
+     */
+    private void finishRowLanes(float[] folded, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
+            int accAt) {
+        float[] ad = job.activationScales;
+        float[] as = job.activationBlockSums;
+        int[] sums = job.activationSums;
+        int centre = layout.centre();
+        FloatVector sum = FloatVector.fromArray(F, acc, accAt);
+        for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
+            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
+            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 32), FloatVector.fromArray(F, folded, f + 48));
+            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
+            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
             FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
+            if (centre != 0) {
+                s = s.sub((float) (centre * sums[d + k]));
+            }
             sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
             if (wm != null) {
                 sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
             }
         }
         sum.intoArray(acc, accAt);
+    }
+
+    /** Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 32 signed bytes at {@code at} (exact: small integers). */
+    private static FloatVector byteProducts(MemorySegment weights, long at, FloatVector a0, FloatVector a1) {
+        return signedBytes(weights, at + 16).fma(a1, signedBytes(weights, at).mul(a0));
+    }
+
+    /**
+     * Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 16 nibble-packed bytes at {@code at}, uncentred, with bit i of
+     * {@code fifthBits} as bit 4 of value i.
+     */
+    private static FloatVector nibbleProducts(MemorySegment weights, long at, int fifthBits, FloatVector a0,
+            FloatVector a1) {
+        IntVector packed = packedNibbles(weights, at);
+        return highNibbles(packed, fifthBits).fma(a1, lowNibbles(packed, fifthBits).mul(a0));
+    }
+
+    /** The 16 signed bytes at {@code at}, byte j in lane j. */
+    private static FloatVector signedBytes(MemorySegment weights, long at) {
+        return (FloatVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2F, F, 0);
+    }
+
+    /** The 16 bytes at {@code at}, byte j (sign-extended) in lane j. */
+    private static IntVector packedNibbles(MemorySegment weights, long at) {
+        return (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2I, I, 0);
+    }
+
+    /** Values 0..15 of a nibble block (low nibbles), uncentred; bit i of {@code fifthBits} is bit 4 of value i. */
+    private static FloatVector lowNibbles(IntVector packed, int fifthBits) {
+        IntVector q = packed.and(0xF);
+        if (fifthBits != 0) {
+            q = q.or(IntVector.broadcast(I, fifthBits << 4).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
+        }
+        return (FloatVector) q.convert(VectorOperators.I2F, 0);
+    }
+
+    /** Values 16..31 of a nibble block (high nibbles), as {@link #lowNibbles}. */
+    private static FloatVector highNibbles(IntVector packed, int fifthBits) {
+        IntVector q = packed.lanewise(VectorOperators.LSHR, 4).and(0xF);
+        if (fifthBits != 0) {
+            q = q.or(IntVector.broadcast(I, fifthBits >>> 12).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
+        }
+        return (FloatVector) q.convert(VectorOperators.I2F, 0);
     }
 
     /**
@@ -228,22 +377,29 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     private void multiplyTileBatchLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
         int groups = (job.batch + 15) / 16;
-        byte[] wb = scratch.quants(TILE * CHUNK);
         float[] wq = scratch.weights(TILE * CHUNK);
         float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
         float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(TILE * groups * 16);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
-            unpackChunk(r0, k0, nk, wb, wd, wm, false);
-            widen(wb, wq, TILE * CHUNK);
+            chunkScales(r0 / TILE, k0, nk, wd, wm);
+            if (layout.nibbles()) {
+                widenNibbles(r0, k0, nk, wq);
+            } else {
+                widenBytes(r0, k0, nk, wq);
+            }
+            // register tiles of 8 accumulators, enough to hide the FMA latency: 4 rows × 2 batch groups, and
+            // 8 rows × 1 group for a last odd group
+            int pairs = groups / 2 * 2;
             for (int i = 0; i < nr; i += 4) {
-                int g = 0;
-                for (; g + 2 <= groups; g += 2) {
+                for (int g = 0; g < pairs; g += 2) {
                     batchLanes4x2(wq, wd, wm, i, g, groups, k0, nk, job, acc);
                 }
-                if (g < groups) {
-                    batchLanes4x1(wq, wd, wm, i, g, groups, k0, nk, job, acc);
+            }
+            if (pairs < groups) {
+                for (int i = 0; i < nr; i += 8) {
+                    batchLanes8x1(wq, wd, wm, i, pairs, groups, k0, nk, job, acc);
                 }
             }
         }
@@ -255,10 +411,35 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    /** Signed bytes to floats. */
-    private static void widen(byte[] src, float[] dst, int n) {
-        for (int i = 0; i < n; i += 16) {
-            ((FloatVector) ByteVector.fromArray(B16, src, i).convertShape(VectorOperators.B2F, F, 0)).intoArray(dst, i);
+    /**
+     * The quants of blocks {@code [k0, k0+nk)} of the tile's 16 rows as floats, block-major: row i's block k at
+     * {@code wq[(k·16 + i)·32 ..]}. Rows past the matrix repeat its last row.
+     */
+    private void widenBytes(int r0, int k0, int nk, float[] wq) {
+        MemorySegment weights = data;
+        for (int i = 0; i < TILE; i++) {
+            long at = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes + layout.quantsAt();
+            for (int k = 0, w = i * BLOCK; k < nk; k++, at += blockBytes, w += TILE * BLOCK) {
+                signedBytes(weights, at).intoArray(wq, w);
+                signedBytes(weights, at + 16).intoArray(wq, w + 16);
+            }
+        }
+    }
+
+    /** As {@link #widenBytes} for nibble types, centred. */
+    private void widenNibbles(int r0, int k0, int nk, float[] wq) {
+        MemorySegment weights = data;
+        int quantsAt = layout.quantsAt();
+        int fifthBitsAt = layout.fifthBitsAt();
+        float centre = layout.centre();
+        for (int i = 0; i < TILE; i++) {
+            long block = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
+            for (int k = 0, w = i * BLOCK; k < nk; k++, block += blockBytes, w += TILE * BLOCK) {
+                IntVector packed = packedNibbles(weights, block + quantsAt);
+                int fifthBits = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, block + fifthBitsAt);
+                lowNibbles(packed, fifthBits).sub(centre).intoArray(wq, w);
+                highNibbles(packed, fifthBits).sub(centre).intoArray(wq, w + 16);
+            }
         }
     }
 
@@ -311,35 +492,40 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    /** Rows i..i+3 of the tile × batch group g. */
-    private void batchLanes4x1(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
+    /** Rows i..i+7 of the tile (rows past the matrix repeat its last row) × batch group g. */
+    private void batchLanes8x1(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
             MatmulJob job, float[] acc) {
         float[] aq = job.activations;
         float[] ad = job.activationScales;
         float[] as = job.activationBlockSums;
+        int rowStride = groups * 16;
         for (int k = 0; k < nk; k++) {
             int w0 = (k * TILE + i) * BLOCK;
-            int w1 = w0 + BLOCK;
-            int w2 = w1 + BLOCK;
-            int w3 = w2 + BLOCK;
-            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0;
+            FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
             int a0 = (g * cols + (k0 + k) * BLOCK) * 16;
-            int w = 0;
-            for (int j = 0; j < BLOCK; j++, w++, a0 += 16) {
+            for (int j = 0, w = w0; j < BLOCK; j++, w++, a0 += 16) {
                 FloatVector x0 = FloatVector.fromArray(F, aq, a0);
-                p0 = FloatVector.broadcast(F, wq[w0 + w]).fma(x0, p0);
-                p1 = FloatVector.broadcast(F, wq[w1 + w]).fma(x0, p1);
-                p2 = FloatVector.broadcast(F, wq[w2 + w]).fma(x0, p2);
-                p3 = FloatVector.broadcast(F, wq[w3 + w]).fma(x0, p3);
+                p0 = FloatVector.broadcast(F, wq[w]).fma(x0, p0);
+                p1 = FloatVector.broadcast(F, wq[w + BLOCK]).fma(x0, p1);
+                p2 = FloatVector.broadcast(F, wq[w + 2 * BLOCK]).fma(x0, p2);
+                p3 = FloatVector.broadcast(F, wq[w + 3 * BLOCK]).fma(x0, p3);
+                p4 = FloatVector.broadcast(F, wq[w + 4 * BLOCK]).fma(x0, p4);
+                p5 = FloatVector.broadcast(F, wq[w + 5 * BLOCK]).fma(x0, p5);
+                p6 = FloatVector.broadcast(F, wq[w + 6 * BLOCK]).fma(x0, p6);
+                p7 = FloatVector.broadcast(F, wq[w + 7 * BLOCK]).fma(x0, p7);
             }
-            int sa0 = (g * blocks + k0 + k) * 16;
-            FloatVector da = FloatVector.fromArray(F, ad, sa0);
-            int at0 = (i * groups + g) * 16;
-            int rowStride = groups * 16;
-            accumulate(acc, at0, p0, da, wd, wm, k * TILE + i, as, sa0);
-            accumulate(acc, at0 + rowStride, p1, da, wd, wm, k * TILE + i + 1, as, sa0);
-            accumulate(acc, at0 + 2 * rowStride, p2, da, wd, wm, k * TILE + i + 2, as, sa0);
-            accumulate(acc, at0 + 3 * rowStride, p3, da, wd, wm, k * TILE + i + 3, as, sa0);
+            int sa = (g * blocks + k0 + k) * 16;
+            FloatVector da = FloatVector.fromArray(F, ad, sa);
+            int at = (i * groups + g) * 16;
+            int w = k * TILE + i;
+            accumulate(acc, at, p0, da, wd, wm, w, as, sa);
+            accumulate(acc, at + rowStride, p1, da, wd, wm, w + 1, as, sa);
+            accumulate(acc, at + 2 * rowStride, p2, da, wd, wm, w + 2, as, sa);
+            accumulate(acc, at + 3 * rowStride, p3, da, wd, wm, w + 3, as, sa);
+            accumulate(acc, at + 4 * rowStride, p4, da, wd, wm, w + 4, as, sa);
+            accumulate(acc, at + 5 * rowStride, p5, da, wd, wm, w + 5, as, sa);
+            accumulate(acc, at + 6 * rowStride, p6, da, wd, wm, w + 6, as, sa);
+            accumulate(acc, at + 7 * rowStride, p7, da, wd, wm, w + 7, as, sa);
         }
     }
 

@@ -1,8 +1,6 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
-import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 
 /** ggml Q8_0: blocks of 32 values, 34 bytes each: F16 scale d, then 32 signed bytes q; value = q · d. */
 final class Q8_0Format extends Q8PartneredFormat {
@@ -43,11 +41,10 @@ final class Q8_0Format extends Q8PartneredFormat {
         return (int) Math.copySign(f, v);
     }
 
+    private static final BlockLayout LAYOUT = new BlockLayout(2, false, -1, 0);
+
     @Override
-    void unpackQuants(MemorySegment src, long off, int nBlocks, byte[] q, int qOff, int qStride) {
-        for (int k = 0; k < nBlocks; k++) {
-            ByteVector.fromMemorySegment(ByteVector.SPECIES_256, src, off + (long) k * BLOCK_BYTES + 2,
-                    ByteOrder.LITTLE_ENDIAN).intoArray(q, qOff + k * qStride);
-        }
+    BlockLayout layout() {
+        return LAYOUT;
     }
 }

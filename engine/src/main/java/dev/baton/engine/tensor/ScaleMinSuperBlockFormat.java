@@ -9,6 +9,10 @@ import java.lang.foreign.MemorySegment;
 abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
     static final int SCALES = 4;
 
+    ScaleMinSuperBlockFormat() {
+        super(PackedScaleMins.GROUP);
+    }
+
     @Override
     final boolean hasMins() {
         return true;
@@ -29,8 +33,15 @@ abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
         return PackedScaleMins.min(w, blk + SCALES, g / 2);
     }
 
-    @Override
-    final int minSum(MemorySegment w, long blk, int[] sums, int sOff) {
-        return PackedScaleMins.minSum(w, blk + SCALES, sums, sOff);
+    /** d, dmin and the eight scales and mins into {@code u}. */
+    static void unpackHeader(MemorySegment w, long blk, UnpackedSuperBlock u) {
+        u.d = BlockBytes.f16(w, blk);
+        u.dmin = BlockBytes.f16(w, blk + 2);
+        long scales = PackedScaleMins.scales(w, blk + SCALES);
+        long mins = PackedScaleMins.mins(w, blk + SCALES);
+        for (int j = 0; j < PackedScaleMins.GROUPS; j++) {
+            u.scales[j] = PackedScaleMins.get(scales, j);
+            u.mins[j] = PackedScaleMins.get(mins, j);
+        }
     }
 }
