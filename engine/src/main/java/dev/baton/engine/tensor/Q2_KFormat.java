@@ -149,7 +149,7 @@ final class Q2_KFormat extends SuperBlockFormat {
         for (int g = 0; g < GROUPS; g++) {
             int sc = BlockBytes.u8(w, blk + SCALES + g);
             u.scales[g] = sc & 0xF;
-            u.mins[g] = sc >> 4;
+            u.mins[g] = (byte) (sc >> 4);
         }
         u.d = BlockBytes.f16(w, blk + D);
         u.dmin = BlockBytes.f16(w, blk + DMIN);
