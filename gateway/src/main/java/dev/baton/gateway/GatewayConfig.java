@@ -66,4 +66,10 @@ public interface GatewayConfig {
     /** Deadline of each tokenizer call. */
     @WithDefault("10s")
     Duration tokenizerTimeout();
+
+    /**
+     * Connections to the tokenizer service, each bound to one of the gateway's event loops (calls made on a loop use
+     * its own). Default: one per event loop. Fewer leaves the remaining loops taking the connections in turn.
+     */
+    Optional<Integer> tokenizerChannels();
 }

@@ -21,6 +21,7 @@ import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServerResponse;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.ext.web.RoutingContext;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.concurrent.ThreadLocalRandom;
@@ -68,7 +69,7 @@ public class CompletionRoute {
             throw ApiError.overloaded("too many requests in flight on this gateway (" + config.maxInFlight()
                     + ", baton.gateway.max-in-flight); retry later");
         }
-        Context context = Vertx.currentContext();
+        ContextInternal context = (ContextInternal) Vertx.currentContext();
         try {
             if (!pipelines.available()) {
                 throw ApiError.unavailable("no pipeline is available to serve requests (no member in consumer group "
@@ -84,7 +85,8 @@ public class CompletionRoute {
                         return promptIds(request, facts).map(ids -> new Prepared(facts, ids, receivedMicros,
                                 RequestTrace.nowMicros()));
                     })
-                    .emitOn(task -> context.runOnContext(ignored -> task.run()))
+                    // The tokenizer answers on this request's event loop: go on at once, without a queued task.
+                    .emitOn(task -> context.emit(ignored -> task.run()))
                     .subscribe().with(
                             prepared -> publishAndDeliver(ctx, request, prepared, partitions, slot),
                             failure -> {

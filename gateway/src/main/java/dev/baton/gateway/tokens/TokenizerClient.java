@@ -11,32 +11,34 @@ import dev.baton.proto.DecodeRequest;
 import dev.baton.proto.EncodeRequest;
 import dev.baton.proto.ModelInfoRequest;
 import dev.baton.proto.ModelInfoResponse;
-import dev.baton.proto.TokenizerService;
+import dev.baton.proto.MutinyTokenizerServiceGrpc.MutinyTokenizerServiceStub;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.quarkus.grpc.GrpcClient;
-import io.smallrye.mutiny.TimeoutException;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
 import org.jboss.logging.Logger;
 
 /**
  * The gateway's view of the tokenizer service: calls with a deadline, and gRPC failures turned into the API's
- * errors (INVALID_ARGUMENT → 400 naming the parameter, an unreachable or loading service → 503). The model's
+ * errors (INVALID_ARGUMENT → 400 naming the parameter, an unreachable, loading or silent service → 503). Each call
+ * carries a gRPC deadline (timed on the connection's event loop, no timer thread to wake) and goes out on the calling
+ * event loop's connection ({@link TokenizerChannels}). The model's
  * description is asked once and kept; it does not change while the service runs.
  */
 @ApplicationScoped
 public class TokenizerClient {
     private static final Logger LOG = Logger.getLogger(TokenizerClient.class);
 
-    private final TokenizerService tokenizer;
+    private final TokenizerChannels channels;
     private final GatewayConfig config;
     private volatile ModelInfoResponse info;
 
-    TokenizerClient(@GrpcClient("tokenizer") TokenizerService tokenizer, GatewayConfig config) {
-        this.tokenizer = tokenizer;
+    TokenizerClient(TokenizerChannels channels, GatewayConfig config) {
+        this.channels = channels;
         this.config = config;
     }
 
@@ -46,7 +48,7 @@ public class TokenizerClient {
         if (known != null) {
             return Uni.createFrom().item(known);
         }
-        return call(tokenizer.modelInfo(ModelInfoRequest.getDefaultInstance()), null)
+        return call(stub -> stub.modelInfo(ModelInfoRequest.getDefaultInstance()), null)
                 .invoke(response -> info = response);
     }
 
@@ -54,14 +56,14 @@ public class TokenizerClient {
     public Uni<int[]> encode(String text, String param) {
         EncodeRequest request = EncodeRequest.newBuilder().setText(ByteString.copyFrom(text, StandardCharsets.UTF_8))
                 .setAddSpecial(true).setParseSpecial(true).build();
-        return call(tokenizer.encode(request), param).map(response -> toArray(response.getIdsList()));
+        return call(stub -> stub.encode(request), param).map(response -> toArray(response.getIdsList()));
     }
 
     /** Encodes text as a user's tokenize call asks. */
     public Uni<List<Integer>> encode(String text, boolean addSpecial, boolean parseSpecial, String param) {
         EncodeRequest request = EncodeRequest.newBuilder().setText(ByteString.copyFrom(text, StandardCharsets.UTF_8))
                 .setAddSpecial(addSpecial).setParseSpecial(parseSpecial).build();
-        return call(tokenizer.encode(request), param).map(response -> response.getIdsList());
+        return call(stub -> stub.encode(request), param).map(response -> response.getIdsList());
     }
 
     /**
@@ -76,7 +78,7 @@ public class TokenizerClient {
             request.addMessages(ChatMessage.newBuilder().setRole(message.role())
                     .setContent(ByteString.copyFrom(message.content(), StandardCharsets.UTF_8)));
         }
-        return call(tokenizer.applyChatTemplate(request.build()), "messages")
+        return call(stub -> stub.applyChatTemplate(request.build()), "messages")
                 .onFailure(ApiError.class).transform(failure -> asKwargsError((ApiError) failure));
     }
 
@@ -90,30 +92,31 @@ public class TokenizerClient {
     }
 
     public Uni<String> decode(List<Integer> ids, String param) {
-        return call(tokenizer.decode(DecodeRequest.newBuilder().addAllIds(ids).build()), param)
+        return call(stub -> stub.decode(DecodeRequest.newBuilder().addAllIds(ids).build()), param)
                 .map(response -> response.getText());
     }
 
-    private <T> Uni<T> call(Uni<T> call, String param) {
-        return call.ifNoItem().after(config.tokenizerTimeout()).fail()
-                .onFailure().transform(failure -> asApiError(failure, param));
+    private <T> Uni<T> call(Function<MutinyTokenizerServiceStub, Uni<T>> call, String param) {
+        MutinyTokenizerServiceStub stub = channels.stub()
+                .withDeadlineAfter(config.tokenizerTimeout().toNanos(), TimeUnit.NANOSECONDS);
+        return call.apply(stub).onFailure().transform(failure -> asApiError(failure, param));
     }
 
     private static Throwable asApiError(Throwable failure, String param) {
         if (failure instanceof ApiError) {
             return failure;
         }
-        if (failure instanceof TimeoutException) {
+        Status status = failure instanceof StatusRuntimeException e ? e.getStatus() : Status.fromThrowable(failure);
+        if (status.getCode() == Status.Code.DEADLINE_EXCEEDED) {
             return ApiError.unavailable("the tokenizer service did not answer in time", "tokenizer_unavailable");
         }
-        Status status = failure instanceof StatusRuntimeException e ? e.getStatus() : Status.fromThrowable(failure);
         String detail = status.getDescription() == null ? status.getCode().toString() : status.getDescription();
         return switch (status.getCode()) {
             case INVALID_ARGUMENT -> ApiError.invalid(param, detail);
             case RESOURCE_EXHAUSTED -> ApiError.tooLarge(detail);
             case FAILED_PRECONDITION -> ApiError.internal("the model's chat template cannot be used: " + detail);
             case UNIMPLEMENTED -> new ApiError(501, "not_implemented_error", detail, param, "not_implemented");
-            case UNAVAILABLE, DEADLINE_EXCEEDED, CANCELLED -> {
+            case UNAVAILABLE, CANCELLED -> {
                 LOG.debugf("tokenizer unavailable: %s", detail);
                 yield ApiError.unavailable("the tokenizer service is not available", "tokenizer_unavailable");
             }

@@ -18,7 +18,7 @@ import java.util.Map;
  * One Quarkus service started from its packaged {@code quarkus-run.jar} as a separate process on a free loopback
  * port, as {@code bin/baton up} starts it; its output goes to {@code target/it-logs/NAME.log}.
  */
-final class ServiceProcess implements AutoCloseable {
+public final class ServiceProcess implements AutoCloseable {
     private final String name;
     private final Process process;
     private final int port;
@@ -32,7 +32,7 @@ final class ServiceProcess implements AutoCloseable {
     }
 
     /** Starts {@code module/target/quarkus-app/quarkus-run.jar} with these system properties and waits until ready. */
-    static ServiceProcess start(String name, String module, Map<String, String> properties) {
+    public static ServiceProcess start(String name, String module, Map<String, String> properties) {
         Path home = Path.of(System.getProperty("baton.home", System.getenv().getOrDefault("BATON_HOME", "..")));
         Path jar = home.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
@@ -57,7 +57,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
@@ -102,7 +102,7 @@ final class ServiceProcess implements AutoCloseable {
         }
     }
 
-    static int freePort() throws IOException {
+    public static int freePort() throws IOException {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             return socket.getLocalPort();
         }
