@@ -11,6 +11,8 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
 
 /**
@@ -69,12 +71,22 @@ final class HttpConnection implements AutoCloseable {
     }
 
     private void open() throws IOException {
-        int port = base.getPort() > 0 ? base.getPort() : "https".equals(base.getScheme()) ? 443 : 80;
-        Socket s = "https".equals(base.getScheme()) ? SSLSocketFactory.getDefault().createSocket() : new Socket();
+        boolean tls = "https".equals(base.getScheme());
+        int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
+        Socket s = new Socket();
         try {
             s.setTcpNoDelay(true);
             s.connect(new InetSocketAddress(base.getHost(), port), timeoutMillis);
             s.setSoTimeout(timeoutMillis);
+            if (tls) { // with the host's name for SNI, and the certificate checked against it
+                SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                        .createSocket(s, base.getHost(), port, true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                secure.startHandshake();
+                s = secure;
+            }
         } catch (IOException e) {
             s.close();
             throw e;
