@@ -49,11 +49,6 @@ final class PackedScaleMins {
         return (first & 0xFFFFFFFFL) | ((long) last << 32);
     }
 
-    /** Byte j of a value from {@link #scales} or {@link #mins}. */
-    static int get(long packed, int j) {
-        return (int) (packed >>> (8 * j)) & 0xFF;
-    }
-
     /** Same as {@link #scale} on a block being built in a byte array. */
     static int scale(byte[] b, int off, int j) {
         if (j < 4) {

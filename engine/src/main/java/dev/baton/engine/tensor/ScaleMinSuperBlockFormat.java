@@ -1,6 +1,9 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The K-quant layout Q4_K and Q5_K share ahead of their quants: f16 {@code d}, f16 {@code dmin}, then 12 bytes of
@@ -8,6 +11,8 @@ import java.lang.foreign.MemorySegment;
  */
 abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
     static final int SCALES = 4;
+    /** Eight bytes of a byte array as one little-endian long. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     ScaleMinSuperBlockFormat() {
         super(PackedScaleMins.GROUP);
@@ -37,11 +42,8 @@ abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
     static void unpackHeader(MemorySegment w, long blk, UnpackedSuperBlock u) {
         u.d = BlockBytes.f16(w, blk);
         u.dmin = BlockBytes.f16(w, blk + 2);
-        long scales = PackedScaleMins.scales(w, blk + SCALES);
-        long mins = PackedScaleMins.mins(w, blk + SCALES);
-        for (int j = 0; j < PackedScaleMins.GROUPS; j++) {
-            u.scales[j] = PackedScaleMins.get(scales, j);
-            u.mins[j] = PackedScaleMins.get(mins, j);
-        }
+        LONGS.set(u.packedScales, 0, PackedScaleMins.scales(w, blk + SCALES));
+        LONGS.set(u.mins, 0, PackedScaleMins.mins(w, blk + SCALES));
+        SuperBlockKernels.signedBytesToFloats(u.packedScales, u.scales);
     }
 }

@@ -21,7 +21,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class SuperBlockKernels {
     static final int BLOCK = SuperBlockFormat.BLOCK;
-    static final int GROUPS = SuperBlockFormat.GROUPS;
     private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
     private static final VectorSpecies<Integer> I = VectorSpecies.of(int.class, F.vectorShape());
@@ -90,18 +89,12 @@ final class SuperBlockKernels {
                 .add((IntVector) acc3.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
     }
 
-    /** M = Σ_g m_g·sums[sOff+g] over the block's 16-value groups. */
-    static int minSum(UnpackedSuperBlock u, int scaleGroup, int[] sums, int sOff) {
-        int[] m = u.mins;
+    /** M = Σ_j m_j·sums[sOff+j] over the block's {@code scaleGroups} scale groups. */
+    static int minSum(UnpackedSuperBlock u, int scaleGroups, int[] sums, int sOff) {
+        byte[] m = u.mins;
         int total = 0;
-        if (scaleGroup == 32) {
-            for (int j = 0; j < 8; j++) {
-                total += m[j] * (sums[sOff + 2 * j] + sums[sOff + 2 * j + 1]);
-            }
-        } else {
-            for (int g = 0; g < GROUPS; g++) {
-                total += m[g] * sums[sOff + g];
-            }
+        for (int j = 0; j < scaleGroups; j++) {
+            total += m[j] * sums[sOff + j];
         }
         return total;
     }
@@ -113,6 +106,12 @@ final class SuperBlockKernels {
             ((FloatVector) ByteVector.fromArray(B, q, e).convertShape(VectorOperators.B2F, F, 0))
                     .mul(u.scales[e / scaleGroup]).intoArray(out, off + e);
         }
+    }
+
+    /** Eight signed bytes as floats to {@code dst[0..8)}. */
+    static void signedBytesToFloats(byte[] eight, float[] dst) {
+        ((FloatVector) ByteVector.fromArray(ByteVector.SPECIES_64, eight, 0)
+                .convertShape(VectorOperators.B2F, FloatVector.SPECIES_256, 0)).intoArray(dst, 0);
     }
 
     /** Sixteen signed bytes at {@code off} as floats to {@code dst[0..16)}. */
@@ -167,20 +166,20 @@ final class SuperBlockKernels {
     /**
      * Adds each of the {@link #PANEL_ROWS} rows' block share, {@code (d·da)·S − (dmin·da)·M} as in
      * {@link SuperBlockFormat#blockProduct}, to {@code acc[accAt + i·accStride + lane]}: S from {@code s[i·L ..]},
-     * d at {@code wd[i]}, dmin at {@code wd[PANEL_ROWS + i]}, group mins at {@code wm[i·16 ..]} (null: no mins);
-     * activation scales at {@code ad[dAt + lane]}, group sums at {@code as[sAt + g·L + lane]}. M is summed exactly
-     * in float.
+     * d at {@code wd[i]}, dmin at {@code wd[PANEL_ROWS + i]}, the mins of its {@code scaleGroups} scale groups at
+     * {@code wm[i·scaleGroups ..]} (null: no mins); activation scales at {@code ad[dAt + lane]}, scale group sums at
+     * {@code as[sAt + j·L + lane]}. M is summed exactly in float.
      */
-    static void addBlockShares(int[] s, float[] wd, float[] wm, float[] ad, int dAt, float[] as, int sAt, float[] acc,
-            int accAt, int accStride) {
+    static void addBlockShares(int[] s, float[] wd, float[] wm, float[] ad, int dAt, float[] as, int sAt,
+            int scaleGroups, float[] acc, int accAt, int accStride) {
         FloatVector da = FloatVector.fromArray(F, ad, dAt);
         for (int i = 0; i < PANEL_ROWS; i++) {
             FloatVector sum = (FloatVector) IntVector.fromArray(I, s, i * L).convert(VectorOperators.I2F, 0);
             FloatVector p = da.mul(wd[i]).mul(sum);
             if (wm != null) {
                 FloatVector m = FloatVector.zero(F);
-                for (int g = 0; g < GROUPS; g++) {
-                    m = FloatVector.broadcast(F, wm[i * GROUPS + g]).fma(FloatVector.fromArray(F, as, sAt + g * L), m);
+                for (int j = 0; j < scaleGroups; j++) {
+                    m = FloatVector.broadcast(F, wm[i * scaleGroups + j]).fma(FloatVector.fromArray(F, as, sAt + j * L), m);
                 }
                 p = p.sub(da.mul(wd[PANEL_ROWS + i]).mul(m));
             }

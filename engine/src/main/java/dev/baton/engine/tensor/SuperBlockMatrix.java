@@ -32,6 +32,8 @@ final class SuperBlockMatrix extends TiledMatrix {
     private final SuperBlockFormat kquant;
     private final boolean hasMins;
     private final int scaleGroup;
+    /** Scale groups per super-block: 16 or 8. */
+    private final int scaleGroups;
     private final int blocks;
     private final int blockBytes;
 
@@ -40,6 +42,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         this.kquant = format;
         this.hasMins = format.hasMins();
         this.scaleGroup = format.scaleGroup();
+        this.scaleGroups = BLOCK / scaleGroup;
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
     }
@@ -51,9 +54,10 @@ final class SuperBlockMatrix extends TiledMatrix {
         if (!job.panel) {
             float[] q = scratch.activations(batch * cols);
             float[] d = scratch.activationScales(batch * blocks);
-            int[] sums = scratch.activationSums(batch * blocks * GROUPS);
+            int[] sums = scratch.activationSums(batch * blocks * scaleGroups);
             for (int b = 0; b < batch; b++) {
-                Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * GROUPS);
+                Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * scaleGroups,
+                        scaleGroup);
             }
             job.activations = q;
             job.activationScales = d;
@@ -61,18 +65,19 @@ final class SuperBlockMatrix extends TiledMatrix {
             return;
         }
         // Batch-lane layout: group g holds batch rows gL..gL+L-1; q at ((g·cols + c)·L + lane), d at
-        // ((g·blocks + k)·L + lane), group sums at (((g·blocks + k)·16 + group)·L + lane). Lanes past the batch stay 0.
+        // ((g·blocks + k)·L + lane), scale group sums at (((g·blocks + k)·scaleGroups + j)·L + lane). Lanes past the
+        // batch stay 0.
         int groups = (batch + L - 1) / L;
         float[] q = scratch.activations(groups * cols * L);
         float[] d = scratch.activationScales(groups * blocks * L);
-        float[] s = scratch.activationBlockSums(groups * blocks * GROUPS * L);
+        float[] s = scratch.activationBlockSums(groups * blocks * scaleGroups * L);
         Arrays.fill(q, 0, groups * cols * L, 0f);
         Arrays.fill(d, 0, groups * blocks * L, 0f);
-        Arrays.fill(s, 0, groups * blocks * GROUPS * L, 0f);
+        Arrays.fill(s, 0, groups * blocks * scaleGroups * L, 0f);
         float[] rowQ = scratch.row(cols + blocks);
-        int[] rowSums = scratch.activationSums(blocks * GROUPS);
+        int[] rowSums = scratch.activationSums(blocks * scaleGroups);
         for (int b = 0; b < batch; b++) {
-            Q8KActivations.quantize(x, b * cols, cols, rowQ, 0, rowQ, cols, rowSums, 0);
+            Q8KActivations.quantize(x, b * cols, cols, rowQ, 0, rowQ, cols, rowSums, 0, scaleGroup);
             int g = b / L;
             int lane = b % L;
             for (int c = 0; c < cols; c++) {
@@ -81,8 +86,8 @@ final class SuperBlockMatrix extends TiledMatrix {
             for (int k = 0; k < blocks; k++) {
                 d[(g * blocks + k) * L + lane] = rowQ[cols + k];
             }
-            for (int i = 0; i < blocks * GROUPS; i++) {
-                s[(g * blocks * GROUPS + i) * L + lane] = rowSums[i];
+            for (int i = 0; i < blocks * scaleGroups; i++) {
+                s[(g * blocks * scaleGroups + i) * L + lane] = rowSums[i];
             }
         }
         job.activations = q;
@@ -119,7 +124,7 @@ final class SuperBlockMatrix extends TiledMatrix {
                 for (int b = 0; b < batch; b++) {
                     int ka = b * blocks + k;
                     int sum = SuperBlockKernels.dot(u, scaleGroup, job.activations, b * cols + k * BLOCK);
-                    int minSum = hasMins ? SuperBlockKernels.minSum(u, scaleGroup, job.activationSums, ka * GROUPS) : 0;
+                    int minSum = hasMins ? SuperBlockKernels.minSum(u, scaleGroups, job.activationSums, ka * scaleGroups) : 0;
                     acc[b] += SuperBlockFormat.blockProduct(u.d, u.dmin, job.activationScales[ka], sum, minSum, hasMins);
                 }
             }
@@ -135,10 +140,9 @@ final class SuperBlockMatrix extends TiledMatrix {
         UnpackedSuperBlock u = scratch.superBlock();
         float[] w = scratch.weights(PANEL_ROWS * BLOCK);
         float[] wd = scratch.weightScales(2 * PANEL_ROWS);
-        float[] wm = hasMins ? scratch.weightOffsets(PANEL_ROWS * GROUPS) : null;
+        float[] wm = hasMins ? scratch.weightOffsets(PANEL_ROWS * scaleGroups) : null;
         float[] acc = scratch.accumulators(TILE * groups * L);
         int[] sums = scratch.tileSums(PANEL_ROWS * L);
-        int minsPerScale = scaleGroup / 16;
         for (int i0 = 0; i0 < nr; i0 += PANEL_ROWS) {
             for (int k = 0; k < blocks; k++) {
                 for (int i = 0; i < PANEL_ROWS; i++) {
@@ -147,16 +151,16 @@ final class SuperBlockMatrix extends TiledMatrix {
                     wd[i] = u.d;
                     wd[PANEL_ROWS + i] = u.dmin;
                     if (hasMins) {
-                        for (int g = 0; g < GROUPS; g++) {
-                            wm[i * GROUPS + g] = u.mins[g / minsPerScale];
+                        for (int j = 0; j < scaleGroups; j++) {
+                            wm[i * scaleGroups + j] = u.mins[j];
                         }
                     }
                 }
                 for (int g = 0; g < groups; g++) {
                     SuperBlockKernels.batchLaneSums(w, job.activations, (g * cols + k * BLOCK) * L, sums);
                     SuperBlockKernels.addBlockShares(sums, wd, wm, job.activationScales, (g * blocks + k) * L,
-                            job.activationBlockSums, (g * blocks + k) * GROUPS * L, acc, (i0 * groups + g) * L,
-                            groups * L);
+                            job.activationBlockSums, (g * blocks + k) * scaleGroups * L, scaleGroups, acc,
+                            (i0 * groups + g) * L, groups * L);
                 }
             }
         }
@@ -175,7 +179,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         float[] d = new float[batch * blocks];
         int[] sums = new int[batch * blocks * GROUPS];
         for (int b = 0; b < batch; b++) {
-            Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * GROUPS);
+            Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * GROUPS, 16);
         }
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < batch; b++) {

@@ -10,7 +10,9 @@ final class UnpackedSuperBlock {
     final byte[] quants = new byte[SuperBlockFormat.BLOCK];
     /** Integer-valued group scales, as floats so kernels broadcast them straight from memory. */
     final float[] scales = new float[SuperBlockFormat.GROUPS];
-    final int[] mins = new int[SuperBlockFormat.GROUPS];
+    final byte[] mins = new byte[SuperBlockFormat.GROUPS];
+    /** Staging for types whose scales are packed: eight scale bytes, widened to {@link #scales} in one step. */
+    final byte[] packedScales = new byte[8];
     float d;
     float dmin;
 }
