@@ -31,19 +31,18 @@ final class PackedScaleMins {
         return (BlockBytes.u8(s, off + j + 4) >> 4) | ((BlockBytes.u8(s, off + j) >> 6) << 4);
     }
 
-    /** All eight scales of the field at {@code off}, byte j of the result holding scale j (kernels unpack once). */
-    static long scales(MemorySegment s, long off) {
-        int lo = BlockBytes.u32(s, off);
-        int hi = BlockBytes.u32(s, off + 8);
+    /**
+     * All eight scales of a field whose bytes 0–3 are {@code lo} and 8–11 are {@code hi} (little-endian words), byte j
+     * of the result holding scale j.
+     */
+    static long scales(int lo, int hi) {
         int first = lo & 0x3F3F3F3F;
         int last = (hi & 0x0F0F0F0F) | ((lo >>> 2) & 0x30303030);
         return (first & 0xFFFFFFFFL) | ((long) last << 32);
     }
 
-    /** All eight mins of the field at {@code off}, byte j of the result holding min j. */
-    static long mins(MemorySegment s, long off) {
-        int mid = BlockBytes.u32(s, off + 4);
-        int hi = BlockBytes.u32(s, off + 8);
+    /** All eight mins of a field whose bytes 4–7 are {@code mid} and 8–11 are {@code hi}, byte j holding min j. */
+    static long mins(int mid, int hi) {
         int first = mid & 0x3F3F3F3F;
         int last = ((hi >>> 4) & 0x0F0F0F0F) | ((mid >>> 2) & 0x30303030);
         return (first & 0xFFFFFFFFL) | ((long) last << 32);

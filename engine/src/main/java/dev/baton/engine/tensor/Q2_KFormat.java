@@ -28,26 +28,6 @@ final class Q2_KFormat extends SuperBlockFormat {
         return GgmlType.Q2_K;
     }
 
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q2_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk + D);
-            float dmin = BlockBytes.f16(src, blk + DMIN);
-            int out = dstOff + b * QK;
-            for (int g = 0; g < 16; g++) {
-                int sc = BlockBytes.u8(src, blk + SCALES + g);
-                float dl = d * (sc & 0xF);
-                float ml = dmin * (sc >> 4);
-                for (int i = 0; i < 16; i++) {
-                    int e = 16 * g + i;
-                    dst[out + e] = dl * TwoBitQuants.get(src, blk + QS, e) - ml;
-                }
-            }
-        }
-    }
-
     /** ggml's quantize_row_q2_K_ref. */
     @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {

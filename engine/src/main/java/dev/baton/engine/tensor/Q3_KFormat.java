@@ -43,23 +43,6 @@ final class Q3_KFormat extends SuperBlockFormat {
         return TwoBitQuants.get(s, blk + QS, e) - (high != 0 ? 0 : 4);
     }
 
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q3_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk + D);
-            int out = dstOff + b * QK;
-            for (int g = 0; g < 16; g++) {
-                float dl = d * scale(src, blk, g);
-                for (int i = 0; i < 16; i++) {
-                    int e = 16 * g + i;
-                    dst[out + e] = dl * value(src, blk, e);
-                }
-            }
-        }
-    }
-
     /** ggml's quantize_row_q3_K_ref. */
     @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {

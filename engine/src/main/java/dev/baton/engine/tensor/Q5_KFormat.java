@@ -21,29 +21,6 @@ final class Q5_KFormat extends ScaleMinSuperBlockFormat {
         return GgmlType.Q5_K;
     }
 
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q5_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk);
-            float dmin = BlockBytes.f16(src, blk + 2);
-            int out = dstOff + b * QK;
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c);
-                float m1 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c);
-                float d2 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c + 1);
-                float m2 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c + 1);
-                for (int l = 0; l < 32; l++) {
-                    int q = BlockBytes.u8(src, blk + QS + 32 * c + l);
-                    int h = BlockBytes.u8(src, blk + QH + l) >> (2 * c);
-                    dst[out + 64 * c + l] = d1 * ((q & 0xF) + ((h & 1) << 4)) - m1;
-                    dst[out + 64 * c + 32 + l] = d2 * ((q >> 4) + ((h & 2) << 3)) - m2;
-                }
-            }
-        }
-    }
-
     /** ggml's quantize_row_q5_K_ref. */
     @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {

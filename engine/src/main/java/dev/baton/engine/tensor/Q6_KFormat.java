@@ -41,19 +41,6 @@ final class Q6_KFormat extends SuperBlockFormat {
         return (low | (high << 4)) - 32;
     }
 
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q6_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk + D);
-            int out = dstOff + b * QK;
-            for (int e = 0; e < QK; e++) {
-                dst[out + e] = d * BlockBytes.s8(src, blk + SCALES + (e >> 4)) * value(src, blk, e);
-            }
-        }
-    }
-
     /** ggml's quantize_row_q6_K_ref. */
     @Override
     public void quantize(float[] src, int srcOff, MemorySegment dst, long dstOff, int n) {

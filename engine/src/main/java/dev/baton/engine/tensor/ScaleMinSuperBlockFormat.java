@@ -38,12 +38,17 @@ abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
         return PackedScaleMins.min(w, blk + SCALES, g / 2);
     }
 
-    /** d, dmin and the eight scales and mins into {@code u}. */
+    /** d, dmin and the eight scales and mins into {@code u}, from two 8-byte reads. */
     static void unpackHeader(MemorySegment w, long blk, UnpackedSuperBlock u) {
-        u.d = BlockBytes.f16(w, blk);
-        u.dmin = BlockBytes.f16(w, blk + 2);
-        LONGS.set(u.packedScales, 0, PackedScaleMins.scales(w, blk + SCALES));
-        LONGS.set(u.mins, 0, PackedScaleMins.mins(w, blk + SCALES));
+        long head = w.get(LittleEndian.LONG, blk);
+        long field = w.get(LittleEndian.LONG, blk + 8);
+        u.d = Float.float16ToFloat((short) head);
+        u.dmin = Float.float16ToFloat((short) (head >>> 16));
+        int fieldLow = (int) (head >>> 32);
+        int fieldMid = (int) field;
+        int fieldHigh = (int) (field >>> 32);
+        LONGS.set(u.packedScales, 0, PackedScaleMins.scales(fieldLow, fieldHigh));
+        LONGS.set(u.mins, 0, PackedScaleMins.mins(fieldMid, fieldHigh));
         SuperBlockKernels.signedBytesToFloats(u.packedScales, u.scales);
     }
 }

@@ -74,6 +74,26 @@ abstract class SuperBlockFormat implements WeightFormat {
         return total;
     }
 
+    /**
+     * ggml's dequantization, through {@link #unpack}: value e of a block is {@code (d·s_g)·q_e − dmin·m_g} in float,
+     * the expression (and order) of ggml's dequantize_row_qN_K for every K-quant type.
+     */
+    @Override
+    public final void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        BlockBytes.checkBlocks(type(), n);
+        UnpackedSuperBlock u = Scratch.current().superBlock();
+        boolean mins = hasMins();
+        for (int b = 0; b < n / BLOCK; b++) {
+            unpack(src, srcOff + (long) b * type().blockBytes(), u);
+            int out = dstOff + b * BLOCK;
+            for (int e = 0; e < BLOCK; e++) {
+                int g = e / scaleGroup;
+                float value = (u.d * u.scales[g]) * u.quants[e];
+                dst[out + e] = mins ? value - u.dmin * u.mins[g] : value;
+            }
+        }
+    }
+
     @Override
     public WeightMatrix matrix(MemorySegment data, int rows, int cols) {
         return new SuperBlockMatrix(this, data, rows, cols);
