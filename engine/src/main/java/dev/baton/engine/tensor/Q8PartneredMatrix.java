@@ -237,17 +237,18 @@ final class Q8PartneredMatrix extends TiledMatrix {
         float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
         float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(batch * TILE);
-        float[] folded = scratch.lanes(batch * 8 * TILE * CHUNK_BLOCKS);
+        float[] folded = scratch.lanes(8 * TILE * CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
             chunkScales(r0 / TILE, k0, nk, wd, wm);
-            if (layout.nibbles()) {
-                firstLevelNibbles(rowAt, k0, nk, batch, job.activations, folded);
-            } else {
-                firstLevelBytes(rowAt, k0, nk, batch, job.activationShorts, folded);
-            }
             for (int b = 0; b < batch; b++) {
-                finishRowLanes(folded, b * nk * 8 * TILE, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
+                int a = b * cols + k0 * BLOCK;
+                if (layout.nibbles()) {
+                    firstLevelNibbles(rowAt, k0, nk, job.activations, a, folded);
+                } else {
+                    firstLevelBytes(rowAt, k0, nk, job.activationShorts, a, folded);
+                }
+                finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
             }
         }
         float[] out = job.out;
@@ -274,7 +275,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for the other, as the
      * float kernels of the other layouts leave them.
      */
-    private void firstLevelBytes(long[] rowAt, int k0, int nk, int batch, short[] aq, float[] folded) {
+    private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, float[] folded) {
         MemorySegment weights = data;
         long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
         long step = blockBytes;
@@ -282,19 +283,13 @@ final class Q8PartneredMatrix extends TiledMatrix {
             long ra = rowAt[2 * p] + chunkAt;
             long rb = rowAt[2 * p + 1] + chunkAt;
             for (int k = 0; k < nk; k++) {
-                ShortVector wa = signedBytesAsShorts(weights, ra + k * step);
-                ShortVector wb = signedBytesAsShorts(weights, rb + k * step);
-                for (int b = 0, a = (k0 + k) * BLOCK; b < batch; b++, a += cols) {
-                    ShortVector x = ShortVector.fromArray(S32, aq, a);
-                    ShortVector pa = wa.mul(x);
-                    ShortVector pb = wb.mul(x);
-                    IntVector halves = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16))
-                            .reinterpretAsInts();
-                    IntVector sums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                            .add(halves.lanewise(VectorOperators.ASHR, 16));
-                    ((FloatVector) sums.convert(VectorOperators.I2F, 0))
-                            .intoArray(folded, ((b * nk + k) * 8 + p) * 16);
-                }
+                ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
+                ShortVector pa = signedBytesAsShorts(weights, ra + k * step).mul(x);
+                ShortVector pb = signedBytesAsShorts(weights, rb + k * step).mul(x);
+                IntVector halves = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
+                IntVector sums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(halves.lanewise(VectorOperators.ASHR, 16));
+                ((FloatVector) sums.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
             }
         }
     }
@@ -306,32 +301,22 @@ final class Q8PartneredMatrix extends TiledMatrix {
     }
 
     /** As {@link #firstLevelBytes} for nibble types, with their stored values uncentred (see finishRowLanes). */
-    private void firstLevelNibbles(long[] rowAt, int k0, int nk, int batch, float[] aq, float[] folded) {
+    private void firstLevelNibbles(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
         MemorySegment weights = data;
-        long chunkAt = (long) k0 * blockBytes;
-        long step = blockBytes;
+        long block = (long) k0 * blockBytes;
         int quantsAt = layout.quantsAt();
         int fifthBitsAt = layout.fifthBitsAt();
-        for (int p = 0; p < 8; p++) {
-            long ra = rowAt[2 * p] + chunkAt;
-            long rb = rowAt[2 * p + 1] + chunkAt;
-            for (int k = 0; k < nk; k++, ra += step, rb += step) {
+        for (int k = 0; k < nk; k++, a += BLOCK, block += blockBytes) {
+            for (int p = 0; p < 8; p++) {
+                FloatVector a0 = FloatVector.fromArray(F, aq, a);
+                FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
+                long ra = rowAt[2 * p] + block;
+                long rb = rowAt[2 * p + 1] + block;
                 int fa = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, ra + fifthBitsAt);
                 int fb = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, rb + fifthBitsAt);
-                IntVector qa = packedNibbles(weights, ra + quantsAt);
-                IntVector qb = packedNibbles(weights, rb + quantsAt);
-                FloatVector la = lowNibbles(qa, fa);
-                FloatVector ha = highNibbles(qa, fa);
-                FloatVector lb = lowNibbles(qb, fb);
-                FloatVector hb = highNibbles(qb, fb);
-                for (int b = 0, a = (k0 + k) * BLOCK; b < batch; b++, a += cols) {
-                    FloatVector a0 = FloatVector.fromArray(F, aq, a);
-                    FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
-                    FloatVector pa = ha.fma(a1, la.mul(a0));
-                    FloatVector pb = hb.fma(a1, lb.mul(a0));
-                    pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8))
-                            .intoArray(folded, ((b * nk + k) * 8 + p) * 16);
-                }
+                FloatVector pa = nibbleProducts(weights, ra + quantsAt, fa, a0, a1);
+                FloatVector pb = nibbleProducts(weights, rb + quantsAt, fb, a0, a1);
+                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
             }
         }
     }
@@ -341,14 +326,14 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on. Nibble types subtract centre · Σ q_a here,
      * once per block for all 16 rows.
      */
-    private void finishRowLanes(float[] folded, int from, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
+    private void finishRowLanes(float[] folded, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
             int accAt) {
         float[] ad = job.activationScales;
         float[] as = job.activationBlockSums;
         int[] sums = job.activationSums;
         int centre = layout.centre();
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
-        for (int k = 0, f = from; k < nk; k++, f += 8 * 16) {
+        for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
             FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
             FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 32), FloatVector.fromArray(F, folded, f + 48));
             FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
@@ -363,6 +348,21 @@ final class Q8PartneredMatrix extends TiledMatrix {
             }
         }
         sum.intoArray(acc, accAt);
+    }
+
+    /** Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 32 signed bytes at {@code at} (exact: small integers). */
+    private static FloatVector byteProducts(MemorySegment weights, long at, FloatVector a0, FloatVector a1) {
+        return signedBytes(weights, at + 16).fma(a1, signedBytes(weights, at).mul(a0));
+    }
+
+    /**
+     * Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 16 nibble-packed bytes at {@code at}, uncentred, with bit i of
+     * {@code fifthBits} as bit 4 of value i.
+     */
+    private static FloatVector nibbleProducts(MemorySegment weights, long at, int fifthBits, FloatVector a0,
+            FloatVector a1) {
+        IntVector packed = packedNibbles(weights, at);
+        return highNibbles(packed, fifthBits).fma(a1, lowNibbles(packed, fifthBits).mul(a0));
     }
 
     /** The 16 signed bytes at {@code at}, byte j in lane j. */
