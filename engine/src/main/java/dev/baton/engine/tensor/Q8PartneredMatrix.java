@@ -52,7 +52,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final boolean SIXTEEN_LANES = L == 16;
     /** Rows per tile: one per lane of the row-lane kernel. */
     static final int TILE = 16;
-    /** Blocks unpacked at a time (16 rows × 512 columns: 8 KiB of bytes, 32 KiB as floats). */
+    /** Blocks per chunk: 16 rows × 256 columns, 16 KiB as floats in the batch-lane kernel (stays in L1). */
     static final int CHUNK_BLOCKS = 8;
     private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
     /** From this batch size on, the batch-lane kernel is faster. */
@@ -261,7 +261,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     /*
      * The row-lane kernel, per activation row and chunk of blocks. Per block, each of the tile's 16 rows gets a vector
-     * of lane-wise products (lane j: columns j and 16+j), read in place from the mapped weights, and a transposing add
+     * of lane-wise products, read in place from the mapped weights, and a transposing add
      * tree folds the 16 vectors into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots
      * (row slot s starts at rowAt[s]) so that after four levels lane i holds row i. The first level (slot pairs) runs
      * per layout for the whole chunk into folded[(k·8 + p)·16 ..]; the remaining levels and the scaling run in
