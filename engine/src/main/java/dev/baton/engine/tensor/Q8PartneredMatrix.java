@@ -206,26 +206,28 @@ final class Q8PartneredMatrix extends TiledMatrix {
      */
     private void chunkScales(int t, int k0, int nk, float[] wd, float[] wm) {
         int at = (t * blocks + k0) * TILE;
-        for (int k = 0; k < nk; k++, at += TILE) {
-            halvesToFloats(scales, at).intoArray(wd, k * TILE);
-            if (offsets) {
-                halvesToFloats(blockOffsets, at).intoArray(wm, k * TILE);
-            }
+        halvesToFloats(scales, at, wd, nk * TILE);
+        if (offsets) {
+            halvesToFloats(blockOffsets, at, wm, nk * TILE);
         }
     }
 
     /**
-     * The 16 f16 values at {@code h[at..]} as floats, exactly as {@link Float#float16ToFloat} converts each: the
-     * magnitude's bits shifted into a float's exponent and fraction fields read 2^-112 times the value for normal and
-     * subnormal halves alike, so one exact multiplication by 2^112 rescales them; infinities and NaNs take the float
-     * exponent of all ones.
+     * The f16 values {@code h[at..at+n)} (n a multiple of 16) as floats into {@code out[0..n)}, exactly as
+     * {@link Float#float16ToFloat} converts each: the magnitude's bits shifted into a float's exponent and fraction
+     * fields read 2^-112 times the value for normal and subnormal halves alike, so one exact multiplication by 2^112
+     * rescales them; infinities and NaNs take the float exponent of all ones. The vector code stays in this one loop:
+     * inlined a level deeper into a kernel, C2 left some of its operations as allocating calls.
      */
-    static FloatVector halvesToFloats(short[] h, int at) {
-        IntVector bits = (IntVector) ShortVector.fromArray(S16, h, at).convertShape(VectorOperators.S2I, I, 0);
-        IntVector magnitude = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        IntVector value = finite.blend(magnitude.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00 << 13));
-        return value.or(bits.and(0x80000000)).reinterpretAsFloats();
+    static void halvesToFloats(short[] h, int at, float[] out, int n) {
+        for (int i = 0; i < n; i += 16) {
+            IntVector bits = (IntVector) ShortVector.fromArray(S16, h, at + i).convertShape(VectorOperators.S2I, I, 0);
+            IntVector magnitude = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+            IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector value = finite.blend(magnitude.or(0x7F800000),
+                    magnitude.compare(VectorOperators.GE, 0x7C00 << 13));
+            value.or(bits.and(0x80000000)).reinterpretAsFloats().intoArray(out, i);
+        }
     }
 
     private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
