@@ -3,10 +3,7 @@ package dev.baton.loadgen;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.time.Duration;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -44,33 +41,41 @@ public final class BenchHttp {
     }
 
     static BenchReport run(BenchOptions options) {
-        // HTTP/1.1, one connection per client, as most OpenAI clients talk to a local server
-        HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(10)).build();
-        String model = options.model() != null ? options.model() : firstModel(client, options);
-        if (options.warmup() > 0) {
-            List<StreamedRequest.Timing> warm = drive(client, options, model, options.warmup());
-            long failed = warm.stream().filter(t -> t.error() != null).count();
-            if (failed == warm.size()) {
-                throw new IllegalStateException("every warm-up request failed, e.g. " + warm.getFirst().error());
-            }
+        // HTTP/1.1, one kept-alive connection per client, as most OpenAI clients talk to a local server
+        List<HttpConnection> connections = new ArrayList<>();
+        for (int c = 0; c < options.concurrency(); c++) {
+            connections.add(new HttpConnection(options.url(), options.timeout()));
         }
-        long start = System.nanoTime();
-        List<StreamedRequest.Timing> timings = drive(client, options, model, options.requests());
-        long wall = System.nanoTime() - start;
-        timings.stream().filter(t -> t.error() != null).limit(3)
-                .forEach(t -> System.err.println("bench-http: request failed: " + t.error()));
-        return BenchReport.of(options.concurrency(), timings, wall);
+        try {
+            String model = options.model() != null ? options.model() : firstModel(connections.getFirst(), options);
+            if (options.warmup() > 0) {
+                List<StreamedRequest.Timing> warm = drive(connections, options, model, options.warmup());
+                long failed = warm.stream().filter(t -> t.error() != null).count();
+                if (failed == warm.size()) {
+                    throw new IllegalStateException("every warm-up request failed, e.g. " + warm.getFirst().error());
+                }
+            }
+            long start = System.nanoTime();
+            List<StreamedRequest.Timing> timings = drive(connections, options, model, options.requests());
+            long wall = System.nanoTime() - start;
+            timings.stream().filter(t -> t.error() != null).limit(3)
+                    .forEach(t -> System.err.println("bench-http: request failed: " + t.error()));
+            return BenchReport.of(options.concurrency(), timings, wall);
+        } finally {
+            connections.forEach(HttpConnection::close);
+        }
     }
 
-    private static List<StreamedRequest.Timing> drive(HttpClient client, BenchOptions options, String model, int count) {
+    /** Each client (a thread with its own connection) sends one request after the other until {@code count} are done. */
+    private static List<StreamedRequest.Timing> drive(List<HttpConnection> connections, BenchOptions options,
+                                                      String model, int count) {
         List<StreamedRequest.Timing> timings = Collections.synchronizedList(new ArrayList<>(count));
         AtomicInteger next = new AtomicInteger();
-        try (ExecutorService clients = Executors.newFixedThreadPool(options.concurrency())) {
-            for (int c = 0; c < options.concurrency(); c++) {
+        try (ExecutorService clients = Executors.newFixedThreadPool(connections.size())) {
+            for (HttpConnection connection : connections) {
                 clients.submit(() -> {
                     while (next.getAndIncrement() < count) {
-                        timings.add(StreamedRequest.run(client, options, model));
+                        timings.add(StreamedRequest.run(connection, options, model));
                     }
                 });
             }
@@ -78,26 +83,22 @@ public final class BenchHttp {
         return timings;
     }
 
-    private static String firstModel(HttpClient client, BenchOptions options) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(options.url().resolve("/v1/models")).timeout(Duration.ofSeconds(30));
-        if (options.apiKey() != null) {
-            request.header("Authorization", "Bearer " + options.apiKey());
-        }
+    private static String firstModel(HttpConnection connection, BenchOptions options) {
         try {
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() != 200) {
-                throw new IllegalStateException("GET /v1/models answered " + response.statusCode() + ": " + response.body());
+            HttpConnection.Response response = connection.exchange("GET", "/v1/models", null, null,
+                    options.apiKey() == null ? null : "Bearer " + options.apiKey());
+            String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+            if (response.status() != 200) {
+                throw new IllegalStateException("GET /v1/models answered " + response.status() + ": " + body);
             }
-            JsonNode models = new ObjectMapper().readTree(response.body()).path("data");
+            JsonNode models = new ObjectMapper().readTree(body).path("data");
             if (models.isEmpty()) {
                 throw new IllegalStateException("GET /v1/models lists no model");
             }
             return models.get(0).path("id").asText();
         } catch (IOException e) {
+            connection.close();
             throw new IllegalStateException("cannot reach " + options.url() + ": " + e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted");
         }
     }
 }

@@ -14,7 +14,7 @@ import java.time.Duration;
  * @param prompt      the prompt text
  * @param model       the model name, or null to take the first of GET /v1/models
  * @param apiKey      bearer key, or null
- * @param timeout     limit for one request
+ * @param timeout     longest wait for the server: to connect, and between two reads of a response
  * @param json        print one JSON object instead of a table
  */
 record BenchOptions(URI url, int concurrency, int requests, int warmup, int maxTokens, String prompt, String model,

@@ -5,11 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.InputStreamReader;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,31 +30,26 @@ final class StreamedRequest {
     private StreamedRequest() {
     }
 
-    static Timing run(HttpClient client, BenchOptions options, String model) {
+    static Timing run(HttpConnection connection, BenchOptions options, String model) {
         ObjectNode body = JSON.createObjectNode().put("model", model).put("prompt", options.prompt())
                 .put("max_tokens", options.maxTokens()).put("temperature", 0).put("stream", true)
                 .put("ignore_eos", true);
         body.putObject("stream_options").put("include_usage", true);
-        HttpRequest.Builder request = HttpRequest.newBuilder(options.url().resolve("/v1/completions"))
-                .timeout(options.timeout()).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body.toString()));
-        if (options.apiKey() != null) {
-            request.header("Authorization", "Bearer " + options.apiKey());
-        }
+        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
+        String authorization = options.apiKey() == null ? null : "Bearer " + options.apiKey();
         long start = System.nanoTime();
         try {
-            HttpResponse<InputStream> response = client.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-            try (BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8))) {
-                if (response.statusCode() != 200) {
-                    return Timing.failed("HTTP " + response.statusCode() + ": " + firstLine(reader));
-                }
-                return read(reader, start);
-            }
+            HttpConnection.Response response = connection.exchange("POST", "/v1/completions", "application/json",
+                    bytes, authorization);
+            BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
+            Timing timing = response.status() != 200
+                    ? Timing.failed("HTTP " + response.status() + ": " + firstLine(reader))
+                    : read(reader, start);
+            response.body().transferTo(OutputStream.nullOutputStream()); // to the body's end, so the connection can be reused
+            return timing;
         } catch (IOException e) {
+            connection.close();
             return Timing.failed(e.toString());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return Timing.failed("interrupted");
         }
     }
 

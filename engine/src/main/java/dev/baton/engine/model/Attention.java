@@ -17,13 +17,13 @@ import java.util.Arrays;
  * TinyStories-656K-q8_0 an all-F32 attention over the F16 cache picks another token at 2 of 120 greedy steps. With an
  * F32 cache everything is F32.
  *
- * <p>Work is split over (segment, key/value head) pairs: each pair converts that head's cached keys and values of the
- * sequence to F32 once, then serves every query head of its group and every row of the segment. Row {@code i} of a
+ * <p>Work is split over (segment, key/value head) pairs, spread over the pool's threads, each with its own scratch: each
+ * pair converts that head's cached keys and values of the sequence to F32 once, then serves every query head of its group and every row of the segment. Row {@code i} of a
  * segment starting at position {@code p} attends to positions {@code [0, p + i]}, all read back from the cache, so a
  * prefill chunk sees exactly what token-by-token decoding would. Each output value is computed by one task in a fixed
  * order: the result does not depend on the batch, the chunking or the thread count.
  */
-final class Attention implements ComputePool.RangeTask {
+final class Attention implements ComputePool.ThreadRangeTask {
     private static final VectorSpecies<Float> SPECIES = VectorMath.SPECIES;
 
     private final ComputePool pool;
@@ -44,7 +44,6 @@ final class Attention implements ComputePool.RangeTask {
     private int layer;
     private float[] q;
     private float[] out;
-    private int items;
 
     Attention(LlamaConfig config, KvCache cache, ComputePool pool) {
         this.pool = pool;
@@ -55,11 +54,11 @@ final class Attention implements ComputePool.RangeTask {
         this.qDim = config.qDim();
         this.scale = (float) (1.0 / Math.sqrt(headDim));
         int context = cache.maxContext();
-        int chunks = pool.threads();
-        this.keys = new float[chunks][context * headDim];
-        this.values = new float[chunks][context * headDim];
-        this.scores = new float[chunks][context];
-        this.rounding = new PartnerRounding(cache.type(), chunks, Math.max(context, headDim));
+        int threads = pool.threads();
+        this.keys = new float[threads][context * headDim];
+        this.values = new float[threads][context * headDim];
+        this.scores = new float[threads][context];
+        this.rounding = new PartnerRounding(cache.type(), threads, Math.max(context, headDim));
     }
 
     /**
@@ -73,29 +72,24 @@ final class Attention implements ComputePool.RangeTask {
         this.layer = layer;
         this.q = q;
         this.out = out;
-        this.items = batch.segments() * kvHeads;
-        pool.parallelFor(keys.length, this);
+        pool.parallelFor(batch.segments() * kvHeads, this);
         this.batch = null;
         this.q = null;
         this.out = null;
     }
 
-    /** Runs scratch chunks {@code [from, to)}; chunk {@code c} owns scratch {@code c} and a fixed share of items. */
+    /** Runs (segment, key/value head) items {@code [from, to)} with the scratch of {@code thread}. */
     @Override
-    public void run(int from, int to) {
-        int chunks = keys.length;
-        for (int c = from; c < to; c++) {
-            int end = (int) ((long) items * (c + 1) / chunks);
-            for (int item = (int) ((long) items * c / chunks); item < end; item++) {
-                attend(item / kvHeads, item % kvHeads, c);
-            }
+    public void run(int thread, int from, int to) {
+        for (int item = from; item < to; item++) {
+            attend(item / kvHeads, item % kvHeads, thread);
         }
     }
 
-    private void attend(int segment, int kvHead, int chunk) {
-        float[] k = keys[chunk];
-        float[] v = values[chunk];
-        float[] att = scores[chunk];
+    private void attend(int segment, int kvHead, int thread) {
+        float[] k = keys[thread];
+        float[] v = values[thread];
+        float[] att = scores[thread];
         int start = batch.startPosition(segment);
         int count = batch.tokenCount(segment);
         cache.load(segmentSlots[segment], layer, kvHead, start + count, k, v);
@@ -104,12 +98,12 @@ final class Attention implements ComputePool.RangeTask {
             int visible = start + i + 1;
             for (int h = kvHead * groupSize; h < (kvHead + 1) * groupSize; h++) {
                 int qOffset = row * qDim + h * headDim;
-                rounding.round(chunk, q, qOffset, headDim);
+                rounding.round(thread, q, qOffset, headDim);
                 for (int t = 0; t < visible; t++) {
                     att[t] = dot(q, qOffset, k, t * headDim, headDim) * scale;
                 }
                 softmax(att, visible);
-                rounding.round(chunk, att, 0, visible);
+                rounding.round(thread, att, 0, visible);
                 Arrays.fill(out, qOffset, qOffset + headDim, 0f);
                 for (int t = 0; t < visible; t++) {
                     accumulate(out, qOffset, att[t], v, t * headDim, headDim);

@@ -2,18 +2,27 @@ package dev.baton.engine.tensor;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
 /**
  * A fixed set of threads that run one data-parallel loop at a time. {@link #parallelFor} splits {@code [0, n)} into
- * {@link #threads()} contiguous ranges (range i is {@code [n*i/t, n*(i+1)/t)}, the same for every call), runs range 0
- * on the calling thread and the others on the workers, and returns when all are done.
+ * at most {@link #CHUNKS_PER_THREAD} × {@link #threads()} contiguous chunks (chunk i of c is
+ * {@code [n*i/c, n*(i+1)/c)}, the same for every call with the same n), which the calling thread and the workers claim
+ * one at a time until none is left; it returns when every claimed chunk is done.
  *
- * <p>A matrix multiply on a small model takes tens of microseconds, so dispatch must cost a few: idle workers spin on
- * a volatile generation counter for a short while ({@code spinNanos}) before parking, and the caller likewise spins
- * before parking while it waits. A pool serves one caller at a time; nested or concurrent {@code parallelFor} calls are
- * refused with {@link IllegalStateException} rather than deadlocking.
+ * <p>Claiming rather than a fixed range per thread is what keeps a loop fast when one thread is late: on a shared
+ * machine a thread may be descheduled for milliseconds, and a parked worker takes tens of microseconds to wake, while
+ * a matrix multiply of a small model takes tens of microseconds. With fixed ranges every loop waited for its slowest
+ * thread; with claiming the threads that run take the late one's share (the caller alone finishes a loop whose
+ * workers never woke). Which thread computes a chunk varies from call to call, so tasks must not depend on it (every
+ * kernel here computes each output in a fixed order); a task that needs per-thread scratch learns its thread's index
+ * ({@link ThreadRangeTask}).
+ *
+ * <p>Idle workers spin on the claim counter for a short while ({@code spinNanos}) before parking, and the caller
+ * likewise spins before parking while it waits for chunks still running. A pool serves one caller at a time; nested or
+ * concurrent {@code parallelFor} calls are refused with {@link IllegalStateException} rather than deadlocking.
  */
 public final class ComputePool implements AutoCloseable {
     /** A piece of a parallel loop: process indices {@code [from, to)}. */
@@ -21,18 +30,39 @@ public final class ComputePool implements AutoCloseable {
         void run(int from, int to);
     }
 
+    /**
+     * A piece of a parallel loop that is told which of the pool's threads runs it: {@code thread} is 0 on the calling
+     * thread and 1 … {@code threads() - 1} on the workers, and no two pieces run at once with the same index.
+     */
+    public interface ThreadRangeTask {
+        void run(int thread, int from, int to);
+    }
+
     /** How long idle threads spin before parking, unless told otherwise. */
     public static final long DEFAULT_SPIN_NANOS = 200_000;
+    /** Chunks per thread: enough for the others to absorb one late thread, few enough that claiming costs nothing. */
+    static final int CHUNKS_PER_THREAD = 4;
 
     private final int threads;
     private final long spinNanos;
     private final Worker[] workers;
     private final AtomicBoolean busy = new AtomicBoolean();
-    private final AtomicInteger pending = new AtomicInteger();
+    /**
+     * Claims {@code claims} holds between loops: its generation bits match no loop. A worker may read a claim of the
+     * previous loop and then the next loop's chunk count; setting this before the next loop's fields are written makes
+     * its compare-and-set fail instead of claiming a chunk that does not exist.
+     */
+    private static final long BETWEEN_LOOPS = -1L;
+
+    /** The loop in progress and its next unclaimed chunk: (generation << 32) | chunk. */
+    private final AtomicLong claims = new AtomicLong(BETWEEN_LOOPS);
+    private final AtomicInteger completed = new AtomicInteger();
     private final AtomicReference<Throwable> failure = new AtomicReference<>();
-    private volatile long generation;
+    private long generation;
     private volatile RangeTask task;
+    private volatile ThreadRangeTask threadTask;
     private volatile int size;
+    private volatile int chunks;
     private volatile boolean closed;
     private volatile Thread waitingCaller;
 
@@ -66,16 +96,30 @@ public final class ComputePool implements AutoCloseable {
         return threads;
     }
 
-    /** First index of range {@code part} when {@code [0, n)} is split into {@code parts} ranges. */
-    static int rangeStart(int n, int part, int parts) {
-        return (int) ((long) n * part / parts);
+    /** Number of chunks {@code [0, n)} is split into. */
+    int chunkCount(int n) {
+        return Math.min(n, threads * CHUNKS_PER_THREAD);
+    }
+
+    /** First index of chunk {@code chunk} when {@code [0, n)} is split into {@code chunks} chunks. */
+    static int chunkStart(int n, int chunk, int chunks) {
+        return (int) ((long) n * chunk / chunks);
     }
 
     /**
-     * Runs {@code task} over {@code [0, n)} split into contiguous ranges, one per thread; empty ranges are skipped.
-     * If any range throws, the first exception is rethrown here after every range has finished.
+     * Runs {@code task} over {@code [0, n)} in contiguous chunks spread over the threads; every index runs exactly
+     * once. If any chunk throws, the first exception is rethrown here after every claimed chunk has finished.
      */
     public void parallelFor(int n, RangeTask task) {
+        run(n, task, null);
+    }
+
+    /** As {@link #parallelFor(int, RangeTask)}, telling each chunk which thread runs it. */
+    public void parallelFor(int n, ThreadRangeTask task) {
+        run(n, null, task);
+    }
+
+    private void run(int n, RangeTask rangeTask, ThreadRangeTask indexedTask) {
         if (n < 0) {
             throw new IllegalArgumentException("n must not be negative, got " + n);
         }
@@ -89,32 +133,28 @@ public final class ComputePool implements AutoCloseable {
         try {
             if (threads == 1 || n <= 1) {
                 if (n > 0) {
-                    task.run(0, n);
+                    runRange(rangeTask, indexedTask, 0, 0, n);
                 }
                 return;
             }
-            this.task = task;
+            claims.set(BETWEEN_LOOPS);
+            this.task = rangeTask;
+            this.threadTask = indexedTask;
             this.size = n;
-            pending.set(workers.length);
-            generation++; // publishes task and size to the workers
+            this.chunks = chunkCount(n);
+            completed.set(0);
+            long g = ++generation & 0x7fffffff;
+            claims.set(g << 32); // publishes the loop to the workers
             for (Worker w : workers) {
                 if (w.parked) {
                     LockSupport.unpark(w.thread);
                 }
             }
-            Throwable own = null;
-            try {
-                int to = rangeStart(n, 1, threads);
-                if (to > 0) {
-                    task.run(0, to);
-                }
-            } catch (Throwable t) {
-                own = t;
-            }
-            awaitWorkers();
+            runChunks(g, 0);
+            awaitChunks();
             this.task = null;
-            Throwable first = own != null ? own : failure.getAndSet(null);
-            failure.set(null);
+            this.threadTask = null;
+            Throwable first = failure.getAndSet(null);
             if (first != null) {
                 rethrow(first);
             }
@@ -123,27 +163,58 @@ public final class ComputePool implements AutoCloseable {
         }
     }
 
-    private void awaitWorkers() {
+    /** Claims and runs chunks of loop {@code g} until none is left or another loop has started. */
+    private void runChunks(long g, int thread) {
+        while (true) {
+            long claim = claims.get();
+            if (claim >>> 32 != g) {
+                return;
+            }
+            int chunk = (int) claim;
+            int count = chunks;
+            if (chunk >= count) {
+                return;
+            }
+            if (!claims.compareAndSet(claim, claim + 1)) {
+                continue;
+            }
+            // the loop cannot end before this chunk completes, so its fields stay valid until then
+            try {
+                int n = size;
+                runRange(task, threadTask, thread, chunkStart(n, chunk, count), chunkStart(n, chunk + 1, count));
+            } catch (Throwable t) {
+                failure.compareAndSet(null, t);
+            }
+            if (completed.incrementAndGet() == count) {
+                Thread caller = waitingCaller;
+                if (caller != null) {
+                    LockSupport.unpark(caller);
+                }
+            }
+        }
+    }
+
+    private static void runRange(RangeTask rangeTask, ThreadRangeTask indexedTask, int thread, int from, int to) {
+        if (indexedTask != null) {
+            indexedTask.run(thread, from, to);
+        } else {
+            rangeTask.run(from, to);
+        }
+    }
+
+    private void awaitChunks() {
+        int count = chunks;
         long start = System.nanoTime();
-        while (pending.get() != 0) {
+        while (completed.get() != count) {
             if (System.nanoTime() - start < spinNanos) {
                 Thread.onSpinWait();
                 continue;
             }
             waitingCaller = Thread.currentThread();
-            if (pending.get() != 0) {
+            if (completed.get() != count) {
                 LockSupport.park(this);
             }
             waitingCaller = null;
-        }
-    }
-
-    private void finishedOne() {
-        if (pending.decrementAndGet() == 0) {
-            Thread caller = waitingCaller;
-            if (caller != null) {
-                LockSupport.unpark(caller);
-            }
         }
     }
 
@@ -169,7 +240,6 @@ public final class ComputePool implements AutoCloseable {
         }
         closed = true;
         busy.set(false);
-        generation++;
         for (Worker w : workers) {
             LockSupport.unpark(w.thread);
         }
@@ -184,13 +254,13 @@ public final class ComputePool implements AutoCloseable {
     }
 
     private final class Worker implements Runnable {
-        final int part;
+        final int index;
         final Thread thread;
         volatile boolean parked;
 
-        Worker(int part) {
-            this.part = part;
-            this.thread = new Thread(this, "baton-compute-" + part);
+        Worker(int index) {
+            this.index = index;
+            this.thread = new Thread(this, "baton-compute-" + index);
             this.thread.setDaemon(true);
         }
 
@@ -198,32 +268,22 @@ public final class ComputePool implements AutoCloseable {
         public void run() {
             long seen = 0;
             while (true) {
-                long g = awaitGeneration(seen);
-                seen = g;
+                long g = awaitLoop(seen);
                 if (closed) {
                     return;
                 }
-                try {
-                    int n = size;
-                    int from = rangeStart(n, part, threads);
-                    int to = rangeStart(n, part + 1, threads);
-                    if (from < to) {
-                        task.run(from, to);
-                    }
-                } catch (Throwable t) {
-                    failure.compareAndSet(null, t);
-                } finally {
-                    finishedOne();
-                }
+                seen = g;
+                runChunks(g, index);
             }
         }
 
-        private long awaitGeneration(long seen) {
+        /** Waits for a loop other than {@code seen} (or for the pool to close) and returns its generation. */
+        private long awaitLoop(long seen) {
             long start = System.nanoTime();
             while (true) {
-                long g = generation;
-                if (g != seen) {
-                    return g;
+                long claim = claims.get();
+                if (claim != BETWEEN_LOOPS && claim >>> 32 != seen || closed) {
+                    return claim >>> 32;
                 }
                 if (System.nanoTime() - start < spinNanos) {
                     Thread.onSpinWait();
@@ -231,7 +291,8 @@ public final class ComputePool implements AutoCloseable {
                 }
                 // Dekker-style handshake with parallelFor: announce parking, then re-check the generation.
                 parked = true;
-                if (generation == seen) {
+                long now = claims.get();
+                if ((now == BETWEEN_LOOPS || now >>> 32 == seen) && !closed) {
                     LockSupport.park(ComputePool.this);
                 }
                 parked = false;

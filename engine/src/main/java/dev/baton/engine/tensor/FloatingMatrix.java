@@ -3,6 +3,8 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -13,6 +15,17 @@ final class FloatingMatrix extends TiledMatrix {
     private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
     private static final int L = KernelSpecies.LANES;
     static final int ROW_TILE = 4;
+    private static final boolean SIXTEEN_LANES = L == 16;
+    private static final VectorMask<Float> UPPER8 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xFF00L) : null;
+    private static final VectorMask<Float> UPPER4 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xF0F0L) : null;
+    private static final VectorMask<Float> UPPER2 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xCCCCL) : null;
+    private static final VectorMask<Float> UPPER1 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xAAAAL) : null;
+    private static final VectorShuffle<Float> SWAP8 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 8) : null;
+    private static final VectorShuffle<Float> SWAP4 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 4) : null;
+    private static final VectorShuffle<Float> SWAP2 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 2) : null;
+    /** Where {@link #foldSixteen} leaves accumulator k: lane k with its four bits reversed. */
+    private static final int[] BIT_REVERSED = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
+    private static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private final FloatingFormat floating;
     /** Row length in the scratch buffers: cols rounded up to whole vectors, padded with zeros. */
@@ -162,11 +175,46 @@ final class FloatingMatrix extends TiledMatrix {
         a31.intoArray(lanes, 13 * L);
         a32.intoArray(lanes, 14 * L);
         a33.intoArray(lanes, 15 * L);
+        if (SIXTEEN_LANES) {
+            foldSixteen(lanes);
+            for (int k = 0; k < 16; k++) {
+                out[(b + (k & 3)) * rows + r0 + (k >> 2)] = lanes[BIT_REVERSED[k]];
+            }
+            return;
+        }
         for (int i = 0; i < ROW_TILE; i++) {
             for (int j = 0; j < 4; j++) {
                 out[(b + j) * rows + r0 + i] = LaneOrder.foldHalves(lanes, (ROW_TILE * i + j) * L);
             }
         }
+    }
+
+    /**
+     * {@link LaneOrder#foldHalves} of the 16 accumulators {@code lanes[16k .. 16k+16)}, k = 0..15, all at once with
+     * vector operations: the total of accumulator k lands in {@code lanes[bitreverse(k)]}. Each level pairs slots 2p
+     * and 2p+1 into slot p (in place: slot p was read before): lane i of the result gets x[i] + x[i^h] from x = slot
+     * 2p where bit h of i is clear and x = slot 2p+1 where it is set, which is one level of foldHalves for both. The
+     * levels are loops with the vector code written out (no helper calls), which C2 compiles without boxing.
+     */
+    private static void foldSixteen(float[] lanes) {
+        for (int p = 0; p < 8; p++) {
+            FloatVector a = FloatVector.fromArray(F, lanes, 32 * p);
+            FloatVector b = FloatVector.fromArray(F, lanes, 32 * p + 16);
+            a.blend(b, UPPER8).add(b.blend(a, UPPER8).rearrange(SWAP8)).intoArray(lanes, 16 * p);
+        }
+        for (int p = 0; p < 4; p++) {
+            FloatVector a = FloatVector.fromArray(F, lanes, 32 * p);
+            FloatVector b = FloatVector.fromArray(F, lanes, 32 * p + 16);
+            a.blend(b, UPPER4).add(b.blend(a, UPPER4).rearrange(SWAP4)).intoArray(lanes, 16 * p);
+        }
+        for (int p = 0; p < 2; p++) {
+            FloatVector a = FloatVector.fromArray(F, lanes, 32 * p);
+            FloatVector b = FloatVector.fromArray(F, lanes, 32 * p + 16);
+            a.blend(b, UPPER2).add(b.blend(a, UPPER2).rearrange(SWAP2)).intoArray(lanes, 16 * p);
+        }
+        FloatVector a = FloatVector.fromArray(F, lanes, 0);
+        FloatVector b = FloatVector.fromArray(F, lanes, 16);
+        a.blend(b, UPPER1).add(b.blend(a, UPPER1).rearrange(SWAP1)).intoArray(lanes, 0);
     }
 
     @Override

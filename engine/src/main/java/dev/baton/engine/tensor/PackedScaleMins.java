@@ -31,37 +31,21 @@ final class PackedScaleMins {
         return (BlockBytes.u8(s, off + j + 4) >> 4) | ((BlockBytes.u8(s, off + j) >> 6) << 4);
     }
 
-    /** All eight scales of the field at {@code off}, byte j of the result holding scale j (kernels unpack once). */
-    static long scales(MemorySegment s, long off) {
-        int lo = BlockBytes.u32(s, off);
-        int hi = BlockBytes.u32(s, off + 8);
+    /**
+     * All eight scales of a field whose bytes 0–3 are {@code lo} and 8–11 are {@code hi} (little-endian words), byte j
+     * of the result holding scale j.
+     */
+    static long scales(int lo, int hi) {
         int first = lo & 0x3F3F3F3F;
         int last = (hi & 0x0F0F0F0F) | ((lo >>> 2) & 0x30303030);
         return (first & 0xFFFFFFFFL) | ((long) last << 32);
     }
 
-    /** All eight mins of the field at {@code off}, byte j of the result holding min j. */
-    static long mins(MemorySegment s, long off) {
-        int mid = BlockBytes.u32(s, off + 4);
-        int hi = BlockBytes.u32(s, off + 8);
+    /** All eight mins of a field whose bytes 4–7 are {@code mid} and 8–11 are {@code hi}, byte j holding min j. */
+    static long mins(int mid, int hi) {
         int first = mid & 0x3F3F3F3F;
         int last = ((hi >>> 4) & 0x0F0F0F0F) | ((mid >>> 2) & 0x30303030);
         return (first & 0xFFFFFFFFL) | ((long) last << 32);
-    }
-
-    /** Byte j of a value from {@link #scales} or {@link #mins}. */
-    static int get(long packed, int j) {
-        return (int) (packed >>> (8 * j)) & 0xFF;
-    }
-
-    /** {@code Σ_j min_j · (sums[2j] + sums[2j+1])}: the mins term against Q8_K group sums of 16. */
-    static int minSum(MemorySegment s, long off, int[] sums, int sOff) {
-        long mins = mins(s, off);
-        int total = 0;
-        for (int j = 0; j < GROUPS; j++) {
-            total += get(mins, j) * (sums[sOff + 2 * j] + sums[sOff + 2 * j + 1]);
-        }
-        return total;
     }
 
     /** Same as {@link #scale} on a block being built in a byte array. */

@@ -3,7 +3,7 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -19,29 +19,13 @@ final class Q2_KFormat extends SuperBlockFormat {
     static final int D = 80;
     static final int DMIN = 82;
 
-    @Override
-    public GgmlType type() {
-        return GgmlType.Q2_K;
+    Q2_KFormat() {
+        super(16);
     }
 
     @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q2_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk + D);
-            float dmin = BlockBytes.f16(src, blk + DMIN);
-            int out = dstOff + b * QK;
-            for (int g = 0; g < 16; g++) {
-                int sc = BlockBytes.u8(src, blk + SCALES + g);
-                float dl = d * (sc & 0xF);
-                float ml = dmin * (sc >> 4);
-                for (int i = 0; i < 16; i++) {
-                    int e = 16 * g + i;
-                    dst[out + e] = dl * TwoBitQuants.get(src, blk + QS, e) - ml;
-                }
-            }
-        }
+    public GgmlType type() {
+        return GgmlType.Q2_K;
     }
 
     /** ggml's quantize_row_q2_K_ref. */
@@ -132,58 +116,23 @@ final class Q2_KFormat extends SuperBlockFormat {
         return BlockBytes.u8(w, blk + SCALES + g) >> 4;
     }
 
+    /** Per half of 128 values, shift j of byte l holds value 32j+l; scale byte g is scale | min << 4. */
     @Override
-    int minSum(MemorySegment w, long blk, int[] sums, int sOff) {
-        long lo = w.get(LittleEndian.LONG, blk + SCALES);
-        long hi = w.get(LittleEndian.LONG, blk + SCALES + 8);
-        int total = 0;
-        for (int g = 0; g < 8; g++) {
-            total += (int) ((lo >>> (8 * g + 4)) & 0xF) * sums[sOff + g]
-                    + (int) ((hi >>> (8 * g + 4)) & 0xF) * sums[sOff + 8 + g];
-        }
-        return total;
-    }
-
-    /** Per half, per L columns and per shift j: one 2-bit quant vector, lying in one group of 16. */
-    @Override
-    int dot(MemorySegment w, long blk, float[] a, int aOff) {
-        FloatVector acc = FloatVector.zero(F);
+    void unpack(MemorySegment w, long blk, UnpackedSuperBlock u) {
         for (int h = 0; h < 2; h++) {
-            long scales = w.get(LittleEndian.LONG, blk + SCALES + 8 * h);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector q = bytes(w, blk + QS + 32 * h + k);
-                int g = k / 16;
-                for (int j = 0; j < 4; j++) {
-                    FloatVector v = floats(quant(q, j));
-                    acc = addScaled(acc, v.mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * j + k)),
-                            scale(scales, 2 * j + g));
-                }
+            ShortVector q = ByteVector.fromMemorySegment(B32, w, blk + QS + 32 * h, LE).reinterpretAsShorts();
+            for (int j = 0; j < 4; j++) {
+                q.lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
+                        .intoArray(u.quants, 128 * h + 32 * j);
             }
         }
-        return exactSum(acc);
-    }
-
-    @Override
-    void decode(MemorySegment w, long blk, float[] scaled, int off) {
-        for (int h = 0; h < 2; h++) {
-            long scales = w.get(LittleEndian.LONG, blk + SCALES + 8 * h);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector q = bytes(w, blk + QS + 32 * h + k);
-                int g = k / 16;
-                for (int j = 0; j < 4; j++) {
-                    floats(quant(q, j)).mul(scale(scales, 2 * j + g)).intoArray(scaled, off + 128 * h + 32 * j + k);
-                }
-            }
+        for (int g = 0; g < GROUPS; g++) {
+            int sc = BlockBytes.u8(w, blk + SCALES + g);
+            u.scales[g] = sc & 0xF;
+            u.mins[g] = (byte) (sc >> 4);
         }
-    }
-
-    private static ByteVector quant(ByteVector q, int j) {
-        return (j == 0 ? q : q.lanewise(VectorOperators.LSHR, 2 * j)).and((byte) 3);
-    }
-
-    /** The 4-bit scale of group j (0..7) from a half's eight scale/min bytes. */
-    private static float scale(long scales, int j) {
-        return (int) (scales >>> (8 * j)) & 0xF;
+        u.d = BlockBytes.f16(w, blk + D);
+        u.dmin = BlockBytes.f16(w, blk + DMIN);
     }
 
     @Override

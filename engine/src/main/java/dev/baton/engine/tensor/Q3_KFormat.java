@@ -3,7 +3,7 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -19,6 +19,10 @@ final class Q3_KFormat extends SuperBlockFormat {
     static final int QS = 32;
     static final int SCALES = 96;
     static final int D = 108;
+
+    Q3_KFormat() {
+        super(16);
+    }
 
     @Override
     public GgmlType type() {
@@ -37,23 +41,6 @@ final class Q3_KFormat extends SuperBlockFormat {
     static int value(MemorySegment s, long blk, int e) {
         int high = (BlockBytes.u8(s, blk + HMASK + (e & 31)) >> (e >> 5)) & 1;
         return TwoBitQuants.get(s, blk + QS, e) - (high != 0 ? 0 : 4);
-    }
-
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q3_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk + D);
-            int out = dstOff + b * QK;
-            for (int g = 0; g < 16; g++) {
-                float dl = d * scale(src, blk, g);
-                for (int i = 0; i < 16; i++) {
-                    int e = 16 * g + i;
-                    dst[out + e] = dl * value(src, blk, e);
-                }
-            }
-        }
     }
 
     /** ggml's quantize_row_q3_K_ref. */
@@ -139,52 +126,25 @@ final class Q3_KFormat extends SuperBlockFormat {
         return (a & 0xFFFFFFFFL) | ((long) b << 32);
     }
 
-    private static float scale(long scales, int j) {
-        return ((int) (scales >>> (8 * j)) & 0xFF) - 32;
-    }
-
-    /**
-     * Per half, per L columns and per shift j: 2-bit low quants from {@code qs}, the third bit from {@code hmask}
-     * bit 4h+j; each L-value vector lies in one group of 16 and is scaled on its own.
-     */
+    /** Per half h and shift j: 2-bit low quants from {@code qs}, the third bit from {@code hmask} bit 4h+j. */
     @Override
-    int dot(MemorySegment w, long blk, float[] a, int aOff) {
-        FloatVector acc = FloatVector.zero(F);
+    void unpack(MemorySegment w, long blk, UnpackedSuperBlock u) {
+        // hmask bit 4h+j, brought down to bit 0 one shift per (h, j), then moved to bit 2
+        ShortVector hm = ByteVector.fromMemorySegment(B32, w, blk + HMASK, LE).reinterpretAsShorts();
         for (int h = 0; h < 2; h++) {
+            ShortVector q = ByteVector.fromMemorySegment(B32, w, blk + QS + 32 * h, LE).reinterpretAsShorts();
             long scales = scalesOfHalf(w, blk, h);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector q = bytes(w, blk + QS + 32 * h + k);
-                ByteVector hm = bytes(w, blk + HMASK + k);
-                int g = k / 16;
-                for (int j = 0; j < 4; j++) {
-                    FloatVector v = floats(value(q, hm, h, j));
-                    acc = addScaled(acc, v.mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * j + k)),
-                            scale(scales, 2 * j + g));
-                }
+            for (int j = 0; j < 4; j++) {
+                q.lanewise(VectorOperators.LSHR, 2 * j).reinterpretAsBytes().and((byte) 3)
+                        .or(hm.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 4)).sub((byte) 4)
+                        .intoArray(u.quants, 128 * h + 32 * j);
+                hm = hm.lanewise(VectorOperators.LSHR, 1);
+            }
+            for (int j = 0; j < 8; j++) {
+                u.scales[8 * h + j] = ((int) (scales >>> (8 * j)) & 0xFF) - 32;
             }
         }
-        return exactSum(acc);
-    }
-
-    @Override
-    void decode(MemorySegment w, long blk, float[] scaled, int off) {
-        for (int h = 0; h < 2; h++) {
-            long scales = scalesOfHalf(w, blk, h);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector q = bytes(w, blk + QS + 32 * h + k);
-                ByteVector hm = bytes(w, blk + HMASK + k);
-                int g = k / 16;
-                for (int j = 0; j < 4; j++) {
-                    floats(value(q, hm, h, j)).mul(scale(scales, 2 * j + g)).intoArray(scaled, off + 128 * h + 32 * j + k);
-                }
-            }
-        }
-    }
-
-    /** The centred 3-bit values (−4..3) at shift j of half h. */
-    private static ByteVector value(ByteVector q, ByteVector hm, int h, int j) {
-        ByteVector low = j == 0 ? q : q.lanewise(VectorOperators.LSHR, 2 * j);
-        return low.and((byte) 3).or(moveBit(hm, 4 * h + j, 2)).sub((byte) 4);
+        u.d = BlockBytes.f16(w, blk + D);
     }
 
     @Override

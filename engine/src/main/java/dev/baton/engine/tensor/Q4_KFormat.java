@@ -3,7 +3,6 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -19,28 +18,6 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
     @Override
     public GgmlType type() {
         return GgmlType.Q4_K;
-    }
-
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q4_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk);
-            float dmin = BlockBytes.f16(src, blk + 2);
-            int out = dstOff + b * QK;
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c);
-                float m1 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c);
-                float d2 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c + 1);
-                float m2 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c + 1);
-                for (int l = 0; l < 32; l++) {
-                    int q = BlockBytes.u8(src, blk + QS + 32 * c + l);
-                    dst[out + 64 * c + l] = d1 * (q & 0xF) - m1;
-                    dst[out + 64 * c + 32 + l] = d2 * (q >> 4) - m2;
-                }
-            }
-        }
     }
 
     /** ggml's quantize_row_q4_K_ref (the path llama-quantize takes without an importance matrix). */
@@ -61,40 +38,16 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
         }
     }
 
-
-    /** Per 64 values (32 bytes): low nibbles are group pair 2c, high nibbles 2c+1; each sum is scaled once. */
+    /** Byte {@code 32c+l}: low nibble is value {@code 64c+l}, high nibble value {@code 64c+32+l}. */
     @Override
-    int dot(MemorySegment w, long blk, float[] a, int aOff) {
-        long scales = PackedScaleMins.scales(w, blk + SCALES);
-        FloatVector acc = FloatVector.zero(F);
+    void unpack(MemorySegment w, long blk, UnpackedSuperBlock u) {
         for (int c = 0; c < 4; c++) {
-            FloatVector lo = FloatVector.zero(F);
-            FloatVector hi = FloatVector.zero(F);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
-                int e = aOff + 64 * c + k;
-                lo = floats(raw.and((byte) 0xF)).fma(FloatVector.fromArray(F, a, e), lo);
-                hi = floats(raw.lanewise(VectorOperators.LSHR, 4)).fma(FloatVector.fromArray(F, a, e + 32), hi);
-            }
-            acc = addScaled(acc, lo, PackedScaleMins.get(scales, 2 * c));
-            acc = addScaled(acc, hi, PackedScaleMins.get(scales, 2 * c + 1));
+            ByteVector raw = ByteVector.fromMemorySegment(B32, w, blk + QS + 32 * c, LE);
+            raw.and((byte) 0xF).intoArray(u.quants, 64 * c);
+            raw.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0xF)
+                    .intoArray(u.quants, 64 * c + 32);
         }
-        return exactSum(acc);
-    }
-
-    @Override
-    void decode(MemorySegment w, long blk, float[] scaled, int off) {
-        long scales = PackedScaleMins.scales(w, blk + SCALES);
-        for (int c = 0; c < 4; c++) {
-            float s1 = PackedScaleMins.get(scales, 2 * c);
-            float s2 = PackedScaleMins.get(scales, 2 * c + 1);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
-                int e = off + 64 * c + k;
-                floats(raw.and((byte) 0xF)).mul(s1).intoArray(scaled, e);
-                floats(raw.lanewise(VectorOperators.LSHR, 4)).mul(s2).intoArray(scaled, e + 32);
-            }
-        }
+        unpackHeader(w, blk, u);
     }
 
     @Override

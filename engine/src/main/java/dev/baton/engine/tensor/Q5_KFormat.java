@@ -3,7 +3,6 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -20,29 +19,6 @@ final class Q5_KFormat extends ScaleMinSuperBlockFormat {
     @Override
     public GgmlType type() {
         return GgmlType.Q5_K;
-    }
-
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q5_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk);
-            float dmin = BlockBytes.f16(src, blk + 2);
-            int out = dstOff + b * QK;
-            for (int c = 0; c < 4; c++) {
-                float d1 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c);
-                float m1 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c);
-                float d2 = d * PackedScaleMins.scale(src, blk + SCALES, 2 * c + 1);
-                float m2 = dmin * PackedScaleMins.min(src, blk + SCALES, 2 * c + 1);
-                for (int l = 0; l < 32; l++) {
-                    int q = BlockBytes.u8(src, blk + QS + 32 * c + l);
-                    int h = BlockBytes.u8(src, blk + QH + l) >> (2 * c);
-                    dst[out + 64 * c + l] = d1 * ((q & 0xF) + ((h & 1) << 4)) - m1;
-                    dst[out + 64 * c + 32 + l] = d2 * ((q >> 4) + ((h & 2) << 3)) - m2;
-                }
-            }
-        }
     }
 
     /** ggml's quantize_row_q5_K_ref. */
@@ -69,44 +45,22 @@ final class Q5_KFormat extends ScaleMinSuperBlockFormat {
         }
     }
 
-
     /** As Q4_K, with each nibble's fifth bit taken from {@code qh} (bit 2c for the low nibble, 2c+1 for the high). */
     @Override
-    int dot(MemorySegment w, long blk, float[] a, int aOff) {
-        long scales = PackedScaleMins.scales(w, blk + SCALES);
-        FloatVector acc = FloatVector.zero(F);
+    void unpack(MemorySegment w, long blk, UnpackedSuperBlock u) {
+        // fifth bits of chunk c sit at bits 0 (low nibbles) and 1 (high nibbles) of high after c shifts by 2
+        ByteVector high = ByteVector.fromMemorySegment(B32, w, blk + QH, LE);
         for (int c = 0; c < 4; c++) {
-            FloatVector lo = FloatVector.zero(F);
-            FloatVector hi = FloatVector.zero(F);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
-                ByteVector high = bytes(w, blk + QH + k);
-                int e = aOff + 64 * c + k;
-                lo = floats(raw.and((byte) 0xF).or(moveBit(high, 2 * c, 4))).fma(FloatVector.fromArray(F, a, e), lo);
-                hi = floats(raw.lanewise(VectorOperators.LSHR, 4).or(moveBit(high, 2 * c + 1, 4)))
-                        .fma(FloatVector.fromArray(F, a, e + 32), hi);
-            }
-            acc = addScaled(acc, lo, PackedScaleMins.get(scales, 2 * c));
-            acc = addScaled(acc, hi, PackedScaleMins.get(scales, 2 * c + 1));
+            ByteVector raw = ByteVector.fromMemorySegment(B32, w, blk + QS + 32 * c, LE);
+            raw.and((byte) 0xF)
+                    .or(high.and((byte) 1).reinterpretAsShorts().lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes())
+                    .intoArray(u.quants, 64 * c);
+            raw.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes().and((byte) 0xF)
+                    .or(high.and((byte) 2).reinterpretAsShorts().lanewise(VectorOperators.LSHL, 3).reinterpretAsBytes())
+                    .intoArray(u.quants, 64 * c + 32);
+            high = high.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes();
         }
-        return exactSum(acc);
-    }
-
-    @Override
-    void decode(MemorySegment w, long blk, float[] scaled, int off) {
-        long scales = PackedScaleMins.scales(w, blk + SCALES);
-        for (int c = 0; c < 4; c++) {
-            float s1 = PackedScaleMins.get(scales, 2 * c);
-            float s2 = PackedScaleMins.get(scales, 2 * c + 1);
-            for (int k = 0; k < 32; k += L) {
-                ByteVector raw = bytes(w, blk + QS + 32 * c + k);
-                ByteVector high = bytes(w, blk + QH + k);
-                int e = off + 64 * c + k;
-                floats(raw.and((byte) 0xF).or(moveBit(high, 2 * c, 4))).mul(s1).intoArray(scaled, e);
-                floats(raw.lanewise(VectorOperators.LSHR, 4).or(moveBit(high, 2 * c + 1, 4))).mul(s2)
-                        .intoArray(scaled, e + 32);
-            }
-        }
+        unpackHeader(w, blk, u);
     }
 
     @Override

@@ -3,7 +3,7 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -20,6 +20,10 @@ final class Q6_KFormat extends SuperBlockFormat {
     static final int SCALES = 192;
     static final int D = 208;
 
+    Q6_KFormat() {
+        super(16);
+    }
+
     @Override
     public GgmlType type() {
         return GgmlType.Q6_K;
@@ -35,19 +39,6 @@ final class Q6_KFormat extends SuperBlockFormat {
         low = (quarter & 2) == 0 ? low & 0xF : low >> 4;
         int high = (BlockBytes.u8(s, blk + QH + 32 * h + l) >> (2 * quarter)) & 3;
         return (low | (high << 4)) - 32;
-    }
-
-    @Override
-    public void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
-        BlockBytes.checkBlocks(GgmlType.Q6_K, n);
-        for (int b = 0; b < n / QK; b++) {
-            long blk = srcOff + (long) b * BYTES;
-            float d = BlockBytes.f16(src, blk + D);
-            int out = dstOff + b * QK;
-            for (int e = 0; e < QK; e++) {
-                dst[out + e] = d * BlockBytes.s8(src, blk + SCALES + (e >> 4)) * value(src, blk, e);
-            }
-        }
     }
 
     /** ggml's quantize_row_q6_K_ref. */
@@ -115,64 +106,29 @@ final class Q6_KFormat extends SuperBlockFormat {
     }
 
     /**
-     * Per half and per L columns: the four 6-bit values l, l+32, l+64, l+96 are rebuilt one quarter at a time; each
-     * L-value vector lies in one group of 16 and is scaled on its own. One accumulator
-     * per half keeps every lane below 2^24 whatever L.
+     * Per half: ql bytes l and l+32 hold values l, l+32 (low nibbles) and l+64, l+96 (high nibbles); qh byte l holds
+     * their two high bits, in pairs from bit 0. Each quarter's high pair is moved to bits 4–5.
      */
     @Override
-    int dot(MemorySegment w, long blk, float[] a, int aOff) {
-        long scalesLo = w.get(LittleEndian.LONG, blk + SCALES);
-        long scalesHi = w.get(LittleEndian.LONG, blk + SCALES + 8);
-        int total = 0;
+    void unpack(MemorySegment w, long blk, UnpackedSuperBlock u) {
+        byte[] q = u.quants;
         for (int h = 0; h < 2; h++) {
-            long scales = h == 0 ? scalesLo : scalesHi;
-            FloatVector acc = FloatVector.zero(F);
-            for (int k = 0; k < 32; k += L) {
-                for (int j = 0; j < 4; j++) {
-                    FloatVector products = floats(quarter(w, blk, h, k, j))
-                            .mul(FloatVector.fromArray(F, a, aOff + 128 * h + 32 * j + k));
-                    acc = addScaled(acc, products, scale(scales, k / 16 + 2 * j));
-                }
-            }
-            total += exactSum(acc);
+            ByteVector a = ByteVector.fromMemorySegment(B32, w, blk + QL + 64 * h, LE);
+            ByteVector b = ByteVector.fromMemorySegment(B32, w, blk + QL + 64 * h + 32, LE);
+            ShortVector high = ByteVector.fromMemorySegment(B32, w, blk + QH + 32 * h, LE).reinterpretAsShorts();
+            ByteVector aHigh = a.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+            ByteVector bHigh = b.reinterpretAsShorts().lanewise(VectorOperators.LSHR, 4).reinterpretAsBytes();
+            a.and((byte) 0xF).or(high.lanewise(VectorOperators.LSHL, 4).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).intoArray(q, 128 * h);
+            b.and((byte) 0xF).or(high.lanewise(VectorOperators.LSHL, 2).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).intoArray(q, 128 * h + 32);
+            aHigh.and((byte) 0xF).or(high.reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).intoArray(q, 128 * h + 64);
+            bHigh.and((byte) 0xF).or(high.lanewise(VectorOperators.LSHR, 2).reinterpretAsBytes().and((byte) 0x30))
+                    .sub((byte) 32).intoArray(q, 128 * h + 96);
         }
-        return total;
-    }
-
-    @Override
-    void decode(MemorySegment w, long blk, float[] scaled, int off) {
-        long scalesLo = w.get(LittleEndian.LONG, blk + SCALES);
-        long scalesHi = w.get(LittleEndian.LONG, blk + SCALES + 8);
-        for (int h = 0; h < 2; h++) {
-            long scales = h == 0 ? scalesLo : scalesHi;
-            for (int k = 0; k < 32; k += L) {
-                for (int j = 0; j < 4; j++) {
-                    floats(quarter(w, blk, h, k, j)).mul(scale(scales, k / 16 + 2 * j))
-                            .intoArray(scaled, off + 128 * h + 32 * j + k);
-                }
-            }
-        }
-    }
-
-    /** Signed scale {@code j} (0..7) of a half's eight packed scale bytes. */
-    private static float scale(long scales, int j) {
-        return (byte) (scales >>> (8 * j));
-    }
-
-    private static final byte CENTRE = 32;
-
-    /**
-     * L values of quarter {@code j} (0..3) of half {@code h}, from column {@code k}, centred on zero: the low or high
-     * nibble of ql (quarters 0, 2 from the first 32 bytes; 1, 3 from the next) and bits 2j, 2j+1 of qh. One generic
-     * quarter, not four unrolled ones, keeps the kernel small enough for C2 to inline every vector operation (the
-     * unrolled kernel passed its node-count cutoff and boxed vectors on the heap).
-     */
-    private static ByteVector quarter(MemorySegment w, long blk, int h, int k, int j) {
-        ByteVector ql = bytes(w, blk + QL + 64 * h + 32 * (j & 1) + k);
-        ByteVector qh = bytes(w, blk + QH + 32 * h + k);
-        ByteVector low = ql.lanewise(VectorOperators.LSHR, 4 * (j >> 1)).and((byte) 0xF);
-        ByteVector high = qh.lanewise(VectorOperators.LSHR, 2 * j).and((byte) 0x3).lanewise(VectorOperators.LSHL, 4);
-        return low.or(high).sub(CENTRE);
+        SuperBlockKernels.signedBytesToFloats(w, blk + SCALES, u.scales);
+        u.d = BlockBytes.f16(w, blk + D);
     }
 
     @Override

@@ -1,6 +1,9 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 
 /**
  * The K-quant layout Q4_K and Q5_K share ahead of their quants: f16 {@code d}, f16 {@code dmin}, then 12 bytes of
@@ -8,6 +11,12 @@ import java.lang.foreign.MemorySegment;
  */
 abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
     static final int SCALES = 4;
+    /** Eight bytes of a byte array as one little-endian long. */
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    ScaleMinSuperBlockFormat() {
+        super(PackedScaleMins.GROUP);
+    }
 
     @Override
     final boolean hasMins() {
@@ -29,8 +38,17 @@ abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
         return PackedScaleMins.min(w, blk + SCALES, g / 2);
     }
 
-    @Override
-    final int minSum(MemorySegment w, long blk, int[] sums, int sOff) {
-        return PackedScaleMins.minSum(w, blk + SCALES, sums, sOff);
+    /** d, dmin and the eight scales and mins into {@code u}, from two 8-byte reads. */
+    static void unpackHeader(MemorySegment w, long blk, UnpackedSuperBlock u) {
+        long head = w.get(LittleEndian.LONG, blk);
+        long field = w.get(LittleEndian.LONG, blk + 8);
+        u.d = Float.float16ToFloat((short) head);
+        u.dmin = Float.float16ToFloat((short) (head >>> 16));
+        int fieldLow = (int) (head >>> 32);
+        int fieldMid = (int) field;
+        int fieldHigh = (int) (field >>> 32);
+        LONGS.set(u.packedScales, 0, PackedScaleMins.scales(fieldLow, fieldHigh));
+        LONGS.set(u.mins, 0, PackedScaleMins.mins(fieldMid, fieldHigh));
+        SuperBlockKernels.signedBytesToFloats(u.packedScales, u.scales);
     }
 }

@@ -8,6 +8,7 @@ final class Scratch {
     private static final ThreadLocal<Scratch> CURRENT = ThreadLocal.withInitial(Scratch::new);
 
     final MatmulJob job = new MatmulJob();
+    private final UnpackedSuperBlock superBlock = new UnpackedSuperBlock();
     private float[] folded = new float[0];
     private long[] rowOffsets = new long[0];
     private byte[] quants = new byte[0];
@@ -18,12 +19,18 @@ final class Scratch {
     private short[] activationShorts = new short[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
+    private int[] tileSums = new int[0];
     private float[] activationBlockSums = new float[0];
     private float[] accumulators = new float[0];
     private float[] row = new float[0];
 
     static Scratch current() {
         return CURRENT.get();
+    }
+
+    /** The K-quant kernels' unpacked block. */
+    UnpackedSuperBlock superBlock() {
+        return superBlock;
     }
 
     float[] weights(int n) {
@@ -107,6 +114,14 @@ final class Scratch {
             activationSums = new int[n];
         }
         return activationSums;
+    }
+
+    /** Exact integer sums of a register tile. */
+    int[] tileSums(int n) {
+        if (tileSums.length < n) {
+            tileSums = new int[n];
+        }
+        return tileSums;
     }
 
     float[] weightOffsets(int n) {

@@ -3,29 +3,42 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.IntVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The K-quant types (Q2_K … Q6_K): super-blocks of 256 values in which value e is
  * {@code d · s_g · q_e − dmin · m_g} for small integer group scales s_g, quants q_e and (Q2_K, Q4_K, Q5_K only)
- * group mins m_g, g being e's group of 16. Their partner activation format is Q8_K ({@link Q8KActivations}), so a
- * super-block's share of a dot product is
- * <pre>  (d · d_a) · Σ_e s_g·q_e·q_a,e  −  (dmin · d_a) · Σ_g m_g·sum_a,g</pre>
- * with both sums exact integers. A type provides the integer sum three ways — fused with the activations (vector),
- * decoded to {@code s_g·q_e} floats for batches (vector), and a plain scalar loop — and {@link SuperBlockMatrix} does
- * the rest, so every path gives the same bits.
+ * group mins m_g, g being e's group of 16 or 32. Their partner activation format is Q8_K ({@link Q8KActivations}),
+ * so a super-block's share of a dot product is
+ * <pre>  (d · d_a) · S  −  (dmin · d_a) · M,   S = Σ_e s_g·q_e·q_a,e,   M = Σ_g m_g·sum_a,g</pre>
+ * with S and M exact integers. The only per-type step of the fast kernels is {@link #unpack}, which turns the packed
+ * bits into signed bytes and scales ({@link UnpackedSuperBlock}); {@link SuperBlockKernels} and
+ * {@link SuperBlockMatrix} do the arithmetic for every type. {@link #dotReference} computes S with plain scalar code
+ * straight from the packed bytes, as the independent check.
+ *
+ * <p>Unpacking shifts bytes as 16-bit lanes ({@code reinterpretAsShorts}) and masks: x86 has no byte shifts. It is
+ * written without helper methods that take or return vectors: once the calling kernel is large, C2 stops inlining
+ * such helpers and every vector passed to them is boxed on the heap.
  */
 abstract class SuperBlockFormat implements WeightFormat {
     static final int BLOCK = 256;
+    /** Groups of 16 values: the granularity of Q8_K's activation sums and of the finest scale groups. */
     static final int GROUPS = 16;
-    static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
-    static final int L = KernelSpecies.LANES;
-    /** Byte vectors with as many lanes as {@link #F}: one load of packed quants widens into one float vector. */
-    static final VectorSpecies<Byte> B = VectorSpecies.of(byte.class, VectorShape.forBitSize(L * Byte.SIZE));
+    /** Quants are unpacked 32 at a time: every K-quant layout repeats with that period. */
+    static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+
+    private final int scaleGroup;
+
+    /** {@code scaleGroup}: values sharing one scale and min, 16 or 32. */
+    SuperBlockFormat(int scaleGroup) {
+        this.scaleGroup = scaleGroup;
+    }
+
+    /** Values sharing one scale (and min) in {@link #unpack}'s output: 16 or 32. */
+    final int scaleGroup() {
+        return scaleGroup;
+    }
 
     /** Whether values carry a per-group min (Q2_K, Q4_K, Q5_K). */
     abstract boolean hasMins();
@@ -38,20 +51,21 @@ abstract class SuperBlockFormat implements WeightFormat {
         throw new UnsupportedOperationException(type() + " has no mins");
     }
 
-    /** The min m_g of group {@code g} (0..15), read plainly; only called when {@link #hasMins()}. */
+    /** The min of the 16-value group {@code g} (0..15), read plainly; only called when {@link #hasMins()}. */
     int groupMin(MemorySegment w, long blk, int g) {
         throw new UnsupportedOperationException(type() + " has no mins");
     }
 
     /**
-     * {@code Σ_g m_g · sums[sOff+g]} over the block's 16 groups: the mins term against the activation's group sums;
-     * only called when {@link #hasMins()}. Types override it with a faster unpacking.
+     * Vector kernel: the block at {@code blk} into {@code u} — quants centred as the type defines its values, the
+     * 256/{@link #scaleGroup()} group scales, the group mins (types with mins), d and dmin.
      */
-    int minSum(MemorySegment w, long blk, int[] sums, int sOff) {
-        return minSumReference(w, blk, sums, sOff);
-    }
+    abstract void unpack(MemorySegment w, long blk, UnpackedSuperBlock u);
 
-    /** Plain scalar version of {@link #minSum}. */
+    /** Plain scalar S: {@code Σ_e s_g·q_e·a[aOff+e]} over the block, for integer-valued a. */
+    abstract int dotReference(MemorySegment w, long blk, float[] a, int aOff);
+
+    /** Plain scalar M: {@code Σ_g m_g · sums[sOff+g]} over the block's 16-value groups. */
     final int minSumReference(MemorySegment w, long blk, int[] sums, int sOff) {
         int total = 0;
         for (int g = 0; g < GROUPS; g++) {
@@ -60,61 +74,29 @@ abstract class SuperBlockFormat implements WeightFormat {
         return total;
     }
 
-    /** Vector kernel: {@code Σ_e s_g·q_e·a[aOff+e]} over the block, for integer-valued a (|a| ≤ 127). */
-    abstract int dot(MemorySegment w, long blk, float[] a, int aOff);
-
-    /** Vector kernel: writes {@code s_g·q_e} for the block's 256 values to {@code scaled[off..]}. */
-    abstract void decode(MemorySegment w, long blk, float[] scaled, int off);
-
-    /** Plain scalar version of {@link #dot}. */
-    abstract int dotReference(MemorySegment w, long blk, float[] a, int aOff);
+    /**
+     * ggml's dequantization, through {@link #unpack}: value e of a block is {@code (d·s_g)·q_e − dmin·m_g} in float,
+     * the expression (and order) of ggml's dequantize_row_qN_K for every K-quant type.
+     */
+    @Override
+    public final void dequantize(MemorySegment src, long srcOff, float[] dst, int dstOff, int n) {
+        BlockBytes.checkBlocks(type(), n);
+        UnpackedSuperBlock u = Scratch.current().superBlock();
+        boolean mins = hasMins();
+        for (int b = 0; b < n / BLOCK; b++) {
+            unpack(src, srcOff + (long) b * type().blockBytes(), u);
+            int out = dstOff + b * BLOCK;
+            for (int e = 0; e < BLOCK; e++) {
+                int g = e / scaleGroup;
+                float value = (u.d * u.scales[g]) * u.quants[e];
+                dst[out + e] = mins ? value - u.dmin * u.mins[g] : value;
+            }
+        }
+    }
 
     @Override
     public WeightMatrix matrix(MemorySegment data, int rows, int cols) {
         return new SuperBlockMatrix(this, data, rows, cols);
-    }
-
-    /**
-     * Sum of the float lanes of an accumulator whose lanes hold exact integers below 2^24: converted to int lanes
-     * first, so the total is exact too.
-     */
-    static int exactSum(FloatVector acc) {
-        return ((IntVector) acc.convert(VectorOperators.F2I, 0)).reduceLanes(VectorOperators.ADD);
-    }
-
-    /** {@code acc + sum · scale}, lane by lane. */
-    static FloatVector addScaled(FloatVector acc, FloatVector sum, float scale) {
-        return sum.fma(FloatVector.broadcast(F, scale), acc);
-    }
-
-    /** Each byte's bit {@code from} moved to bit {@code to}, all other bits cleared. */
-    static ByteVector moveBit(ByteVector v, int from, int to) {
-        ByteVector bit = v.and((byte) (1 << from));
-        if (to > from) {
-            return bit.lanewise(VectorOperators.LSHL, to - from);
-        }
-        return to < from ? bit.lanewise(VectorOperators.LSHR, from - to) : bit;
-    }
-
-    /** L packed bytes at {@code off}. */
-    static ByteVector bytes(MemorySegment w, long off) {
-        return ByteVector.fromMemorySegment(B, w, off, ByteOrder.LITTLE_ENDIAN);
-    }
-
-    /** Bytes (taken as signed) widened to floats. */
-    static FloatVector floats(ByteVector v) {
-        return (FloatVector) v.convertShape(VectorOperators.B2F, F, 0);
-    }
-
-    /** {@code Σ scaled[sOff+e]·a[aOff+e]} over 256 values, all integer-valued: the batched kernel's inner product. */
-    static int dotDecoded(float[] scaled, int sOff, float[] a, int aOff) {
-        FloatVector acc0 = FloatVector.zero(F);
-        FloatVector acc1 = FloatVector.zero(F);
-        for (int e = 0; e < BLOCK; e += 2 * L) {
-            acc0 = FloatVector.fromArray(F, scaled, sOff + e).fma(FloatVector.fromArray(F, a, aOff + e), acc0);
-            acc1 = FloatVector.fromArray(F, scaled, sOff + e + L).fma(FloatVector.fromArray(F, a, aOff + e + L), acc1);
-        }
-        return exactSum(acc0) + exactSum(acc1);
     }
 
     /** The block's share of the dot product, in the one float order all kernels use. */

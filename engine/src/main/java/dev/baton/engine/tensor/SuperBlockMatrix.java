@@ -1,26 +1,39 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 
 /**
  * K-quant weights times Q8_K activations. Each output is
  * <pre>  acc = 0;  for each super-block k in order:  acc += blockProduct(d_k, dmin_k, d_a,k, S_k, M_k)</pre>
- * (see {@link SuperBlockFormat}) where S_k and M_k are exact integers, so however they are computed — fused vector
- * kernel for small batches, decode-once-then-dot for larger ones, scalar reference — the bits are the same.
+ * (see {@link SuperBlockFormat}) where S_k and M_k are exact integers, so however they are computed the bits are the
+ * same: every kernel below agrees with {@link #multiplyReference} bit for bit.
  *
- * <p>Small batches run the fused kernel per row and activation row (weights stream straight from the mapped file
- * into registers). From {@link #DECODE_BATCH} rows on, each tile of {@link #ROW_TILE} weight rows is decoded once per
- * super-block and batch tile, and the decoded values are reused for every activation row of the tile.
+ * <p>Rows are processed in tiles of {@link #TILE}; each weight super-block is unpacked once per multiply
+ * ({@link SuperBlockFormat#unpack}) and reused for every activation row:
+ * <ul>
+ * <li><b>row kernel</b> (batch below {@link #PANEL_MIN_BATCH}: decode): per row and block, one vector dot product per
+ * activation row against the unpacked quants.</li>
+ * <li><b>batch lanes</b> (batched decode, prefill): activations are stored column-major in groups of L batch rows;
+ * {@link SuperBlockKernels#PANEL_ROWS} rows' blocks are widened to floats and each weight is broadcast against L
+ * batch rows at once, the partial sums kept in registers.</li>
+ * </ul>
  */
 final class SuperBlockMatrix extends TiledMatrix {
-    static final int DECODE_BATCH = 4;
-    static final int ROW_TILE = 4;
-    static final int BATCH_TILE = 16;
+    /** Rows per tile (the unit of work handed to the pool's threads). */
+    static final int TILE = 16;
+    /** From this batch size on, the batch-lane kernel is faster. */
+    static final int PANEL_MIN_BATCH = 6;
     private static final int BLOCK = SuperBlockFormat.BLOCK;
     private static final int GROUPS = SuperBlockFormat.GROUPS;
+    private static final int L = KernelSpecies.LANES;
+    private static final int PANEL_ROWS = SuperBlockKernels.PANEL_ROWS;
 
     private final SuperBlockFormat kquant;
     private final boolean hasMins;
+    private final int scaleGroup;
+    /** Scale groups per super-block: 16 or 8. */
+    private final int scaleGroups;
     private final int blocks;
     private final int blockBytes;
 
@@ -28,94 +41,135 @@ final class SuperBlockMatrix extends TiledMatrix {
         super(format, data, rows, cols);
         this.kquant = format;
         this.hasMins = format.hasMins();
+        this.scaleGroup = format.scaleGroup();
+        this.scaleGroups = BLOCK / scaleGroup;
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
     }
 
     @Override
     void prepareActivations(float[] x, int batch, MatmulJob job, Scratch scratch) {
-        float[] q = scratch.activations(batch * cols);
-        float[] d = scratch.activationScales(batch * blocks);
-        int[] sums = scratch.activationSums(batch * blocks * GROUPS);
+        job.activationStride = cols;
+        job.panel = batch >= PANEL_MIN_BATCH;
+        if (!job.panel) {
+            float[] q = scratch.activations(batch * cols);
+            float[] d = scratch.activationScales(batch * blocks);
+            int[] sums = scratch.activationSums(batch * blocks * scaleGroups);
+            for (int b = 0; b < batch; b++) {
+                Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * scaleGroups,
+                        scaleGroup);
+            }
+            job.activations = q;
+            job.activationScales = d;
+            job.activationSums = sums;
+            return;
+        }
+        // Batch-lane layout: group g holds batch rows gL..gL+L-1; q at ((g·cols + c)·L + lane), d at
+        // ((g·blocks + k)·L + lane), scale group sums at (((g·blocks + k)·scaleGroups + j)·L + lane). Lanes past the
+        // batch stay 0.
+        int groups = (batch + L - 1) / L;
+        float[] q = scratch.activations(groups * cols * L);
+        float[] d = scratch.activationScales(groups * blocks * L);
+        float[] s = scratch.activationBlockSums(groups * blocks * scaleGroups * L);
+        Arrays.fill(q, 0, groups * cols * L, 0f);
+        Arrays.fill(d, 0, groups * blocks * L, 0f);
+        Arrays.fill(s, 0, groups * blocks * scaleGroups * L, 0f);
+        float[] rowQ = scratch.row(cols + blocks);
+        int[] rowSums = scratch.activationSums(blocks * scaleGroups);
         for (int b = 0; b < batch; b++) {
-            Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * GROUPS);
+            Q8KActivations.quantize(x, b * cols, cols, rowQ, 0, rowQ, cols, rowSums, 0, scaleGroup);
+            int g = b / L;
+            int lane = b % L;
+            for (int c = 0; c < cols; c++) {
+                q[(g * cols + c) * L + lane] = rowQ[c];
+            }
+            for (int k = 0; k < blocks; k++) {
+                d[(g * blocks + k) * L + lane] = rowQ[cols + k];
+            }
+            for (int i = 0; i < blocks * scaleGroups; i++) {
+                s[(g * blocks * scaleGroups + i) * L + lane] = rowSums[i];
+            }
         }
         job.activations = q;
         job.activationScales = d;
-        job.activationSums = sums;
-        job.activationStride = cols;
+        job.activationBlockSums = s;
     }
 
     @Override
     int tileCount() {
-        return (rows + ROW_TILE - 1) / ROW_TILE;
+        return (rows + TILE - 1) / TILE;
     }
 
     @Override
     void runTiles(MatmulJob job, int from, int to, Scratch scratch) {
-        if (job.batch < DECODE_BATCH) {
-            for (int r = from * ROW_TILE; r < Math.min(rows, to * ROW_TILE); r++) {
-                for (int b = 0; b < job.batch; b++) {
-                    job.out[b * rows + r] = fusedRow(r, b, job);
-                }
-            }
-        } else {
-            for (int t = from; t < to; t++) {
-                decodedTile(t, job, scratch);
+        for (int t = from; t < to; t++) {
+            int r0 = t * TILE;
+            int nr = Math.min(TILE, rows - r0);
+            if (job.panel) {
+                batchLaneTile(r0, nr, job, scratch);
+            } else {
+                rowTile(r0, nr, job, scratch);
             }
         }
     }
 
-    private float fusedRow(int r, int b, MatmulJob job) {
-        float acc = 0f;
-        long row = r * rowBytes;
-        int aBase = b * cols;
-        int kBase = b * blocks;
-        for (int k = 0; k < blocks; k++) {
-            long blk = row + (long) k * blockBytes;
-            int sum = kquant.dot(data, blk, job.activations, aBase + k * BLOCK);
-            acc += blockProduct(blk, sum, job, kBase + k);
-        }
-        return acc;
-    }
-
-    private void decodedTile(int t, MatmulJob job, Scratch scratch) {
-        int r0 = t * ROW_TILE;
-        int nr = Math.min(ROW_TILE, rows - r0);
-        float[] scaled = scratch.weights(ROW_TILE * BLOCK);
-        float[] acc = scratch.weightScales(ROW_TILE * BATCH_TILE);
-        for (int b0 = 0; b0 < job.batch; b0 += BATCH_TILE) {
-            int nb = Math.min(BATCH_TILE, job.batch - b0);
-            java.util.Arrays.fill(acc, 0, ROW_TILE * BATCH_TILE, 0f);
+    private void rowTile(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int batch = job.batch;
+        UnpackedSuperBlock u = scratch.superBlock();
+        float[] acc = scratch.accumulators(batch);
+        for (int r = r0; r < r0 + nr; r++) {
+            Arrays.fill(acc, 0, batch, 0f);
             for (int k = 0; k < blocks; k++) {
-                for (int i = 0; i < nr; i++) {
-                    kquant.decode(data, (r0 + i) * rowBytes + (long) k * blockBytes, scaled, i * BLOCK);
+                kquant.unpack(data, r * rowBytes + (long) k * blockBytes, u);
+                for (int b = 0; b < batch; b++) {
+                    int ka = b * blocks + k;
+                    int sum = SuperBlockKernels.dot(u, scaleGroup, job.activations, b * cols + k * BLOCK);
+                    int minSum = hasMins ? SuperBlockKernels.minSum(u, scaleGroups, job.activationSums, ka * scaleGroups) : 0;
+                    acc[b] += SuperBlockFormat.blockProduct(u.d, u.dmin, job.activationScales[ka], sum, minSum, hasMins);
                 }
-                for (int i = 0; i < nr; i++) {
-                    long blk = (r0 + i) * rowBytes + (long) k * blockBytes;
-                    for (int b = b0; b < b0 + nb; b++) {
-                        int sum = SuperBlockFormat.dotDecoded(scaled, i * BLOCK, job.activations, b * cols + k * BLOCK);
-                        acc[i * BATCH_TILE + b - b0] += blockProduct(blk, sum, job, b * blocks + k);
+            }
+            for (int b = 0; b < batch; b++) {
+                job.out[b * rows + r] = acc[b];
+            }
+        }
+    }
+
+    /** Rows past the matrix repeat its last row; their outputs are dropped. */
+    private void batchLaneTile(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int groups = (job.batch + L - 1) / L;
+        UnpackedSuperBlock u = scratch.superBlock();
+        float[] w = scratch.weights(PANEL_ROWS * BLOCK);
+        float[] wd = scratch.weightScales(2 * PANEL_ROWS);
+        float[] wm = hasMins ? scratch.weightOffsets(PANEL_ROWS * scaleGroups) : null;
+        float[] acc = scratch.accumulators(TILE * groups * L);
+        int[] sums = scratch.tileSums(PANEL_ROWS * L);
+        for (int i0 = 0; i0 < nr; i0 += PANEL_ROWS) {
+            for (int k = 0; k < blocks; k++) {
+                for (int i = 0; i < PANEL_ROWS; i++) {
+                    kquant.unpack(data, Math.min(r0 + i0 + i, rows - 1) * rowBytes + (long) k * blockBytes, u);
+                    SuperBlockKernels.widen(u, scaleGroup, w, i * BLOCK);
+                    wd[i] = u.d;
+                    wd[PANEL_ROWS + i] = u.dmin;
+                    if (hasMins) {
+                        for (int j = 0; j < scaleGroups; j++) {
+                            wm[i * scaleGroups + j] = u.mins[j];
+                        }
                     }
                 }
-            }
-            for (int i = 0; i < nr; i++) {
-                for (int b = b0; b < b0 + nb; b++) {
-                    job.out[b * rows + r0 + i] = acc[i * BATCH_TILE + b - b0];
+                for (int g = 0; g < groups; g++) {
+                    SuperBlockKernels.batchLaneSums(w, job.activations, (g * cols + k * BLOCK) * L, sums);
+                    SuperBlockKernels.addBlockShares(sums, wd, wm, job.activationScales, (g * blocks + k) * L,
+                            job.activationBlockSums, (g * blocks + k) * scaleGroups * L, scaleGroups, acc,
+                            (i0 * groups + g) * L, groups * L);
                 }
             }
         }
-    }
-
-    /** The block's share given its integer sum S; reads d, dmin and the mins term M for activation block ka. */
-    private float blockProduct(long blk, int sum, MatmulJob job, int ka) {
-        float d = kquant.blockScale(data, blk);
-        float da = job.activationScales[ka];
-        if (!hasMins) {
-            return SuperBlockFormat.blockProduct(d, 0f, da, sum, 0, false);
+        float[] out = job.out;
+        for (int b = 0; b < job.batch; b++) {
+            for (int i = 0; i < nr; i++) {
+                out[b * rows + r0 + i] = acc[(i * groups + b / L) * L + b % L];
+            }
         }
-        return SuperBlockFormat.blockProduct(d, kquant.blockMinScale(data, blk), da, sum,
-                kquant.minSum(data, blk, job.activationSums, ka * GROUPS), true);
     }
 
     @Override
@@ -125,7 +179,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         float[] d = new float[batch * blocks];
         int[] sums = new int[batch * blocks * GROUPS];
         for (int b = 0; b < batch; b++) {
-            Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * GROUPS);
+            Q8KActivations.quantize(x, b * cols, cols, q, b * cols, d, b * blocks, sums, b * blocks * GROUPS, 16);
         }
         for (int r = 0; r < rows; r++) {
             for (int b = 0; b < batch; b++) {

@@ -3,20 +3,26 @@ package dev.baton.engine.tensor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.Test;
 
 class ComputePoolTest {
     @Test
-    void everyIndexRunsExactlyOnceInContiguousDeterministicRanges() {
+    void everyIndexRunsExactlyOnceInTheFixedChunks() {
         try (ComputePool pool = new ComputePool(3)) {
-            for (int n : new int[] {0, 1, 2, 3, 4, 7, 100, 1001}) {
+            for (int n : new int[] {0, 1, 2, 3, 4, 7, 12, 13, 100, 1001}) {
                 AtomicIntegerArray hits = new AtomicIntegerArray(Math.max(n, 1));
                 List<int[]> ranges = Collections.synchronizedList(new ArrayList<>());
                 pool.parallelFor(n, (from, to) -> {
@@ -28,32 +34,82 @@ class ComputePoolTest {
                 for (int i = 0; i < n; i++) {
                     assertEquals(1, hits.get(i), "index " + i + " of " + n);
                 }
+                int chunks = pool.chunkCount(n);
                 for (int[] r : ranges) {
                     assertTrue(r[0] < r[1], "no empty ranges are run");
-                    int part = -1;
-                    for (int p = 0; p < 3; p++) {
-                        if (ComputePool.rangeStart(n, p, 3) == r[0]) {
-                            part = p;
+                    int chunk = -1;
+                    for (int c = 0; c < chunks; c++) {
+                        if (ComputePool.chunkStart(n, c, chunks) == r[0]) {
+                            chunk = c;
                         }
                     }
-                    assertTrue(part >= 0 && ComputePool.rangeStart(n, part + 1, 3) == r[1] || n == 1,
-                            "range follows the fixed split");
+                    assertTrue(chunk >= 0 && ComputePool.chunkStart(n, chunk + 1, chunks) == r[1] || n == 1,
+                            "range is one chunk of the fixed split");
                 }
             }
         }
     }
 
     @Test
-    void callerRunsTheFirstRange() {
-        try (ComputePool pool = new ComputePool(2)) {
+    void threadIndexIsZeroOnTheCallerAndOneIndexPerThread() {
+        try (ComputePool pool = new ComputePool(3)) {
             Thread caller = Thread.currentThread();
-            Thread[] firstRangeThread = new Thread[1];
-            pool.parallelFor(10, (from, to) -> {
-                if (from == 0) {
-                    firstRangeThread[0] = Thread.currentThread();
+            Map<Integer, Thread> byIndex = new ConcurrentHashMap<>();
+            AtomicInteger mismatches = new AtomicInteger();
+            for (int call = 0; call < 200; call++) {
+                pool.parallelFor(64, (thread, from, to) -> {
+                    Thread previous = byIndex.putIfAbsent(thread, Thread.currentThread());
+                    if (previous != null && previous != Thread.currentThread()
+                            || (thread == 0) != (Thread.currentThread() == caller)) {
+                        mismatches.incrementAndGet();
+                    }
+                });
+            }
+            assertEquals(0, mismatches.get());
+            assertTrue(byIndex.keySet().stream().allMatch(i -> i >= 0 && i < 3), byIndex.toString());
+        }
+    }
+
+    @Test
+    void callerFinishesTheLoopWhileAWorkerIsHeldUp() throws Exception {
+        try (ComputePool pool = new ComputePool(2, 0)) {
+            CountDownLatch workerStarted = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            AtomicInteger callerChunks = new AtomicInteger();
+            AtomicInteger doneWhileHeld = new AtomicInteger(-1);
+            Thread caller = Thread.currentThread();
+            // the worker blocks inside its first chunk; meanwhile the caller must run every other chunk itself
+            Thread releaser = new Thread(() -> {
+                try {
+                    if (workerStarted.await(5, TimeUnit.SECONDS)) {
+                        Thread.sleep(200);
+                        doneWhileHeld.set(callerChunks.get());
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                release.countDown();
+            });
+            releaser.start();
+            int n = 8;
+            pool.parallelFor(n, (from, to) -> {
+                if (Thread.currentThread() == caller) {
+                    callerChunks.addAndGet(to - from);
+                } else if (workerStarted.getCount() > 0) {
+                    workerStarted.countDown();
+                    try {
+                        release.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
                 }
             });
-            assertSame(caller, firstRangeThread[0]);
+            releaser.join();
+            if (doneWhileHeld.get() >= 0) {
+                assertEquals(n - 1, doneWhileHeld.get(), "chunks the caller ran while the worker was held up");
+            } else {
+                assertEquals(n, callerChunks.get(), "the worker never woke, so the caller ran every chunk");
+            }
         }
     }
 
@@ -66,6 +122,29 @@ class ComputePoolTest {
             }
             assertEquals(80_000, total.get());
         }
+    }
+
+    @Test
+    void backToBackLoopsOfChangingSizeRunEveryIndexOnce() {
+        // a worker finishing one loop may meet the next loop's larger chunk count: it must not claim a chunk of the
+        // old loop that does not exist (which once left the caller waiting forever)
+        assertTimeoutPreemptively(Duration.ofSeconds(60), () -> {
+            try (ComputePool pool = new ComputePool(2, 1_000)) {
+                int[] hits = new int[64];
+                for (int i = 0; i < 50_000; i++) {
+                    int n = i % 2 == 0 ? 2 : 64;
+                    java.util.Arrays.fill(hits, 0);
+                    pool.parallelFor(n, (from, to) -> {
+                        for (int k = from; k < to; k++) {
+                            hits[k]++;
+                        }
+                    });
+                    for (int k = 0; k < n; k++) {
+                        assertEquals(1, hits[k], "loop " + i + " index " + k);
+                    }
+                }
+            }
+        });
     }
 
     @Test

@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The vector kernels and the scalar references compute each output in the same fixed order, so they must agree bit
  * for bit, for every type and for odd shapes (rows not a multiple of any tile, batches not a multiple of 4, float
  * rows not a multiple of the vector length). Both must also be close to the exact product of the dequantized weights
- * and the partner-converted activations. Batches of 5 and more take the K-quants' decode-then-dot path.
+ * and the partner-converted activations. Batches of 9 and 21 take the K-quants' batch-lane path.
  */
 class VectorKernelMatchesReferenceTest {
     private static final int[][] SHAPES = {{1, 32}, {5, 64}, {13, 96}, {37, 160}, {64, 256}, {3, 1024}, {130, 32},

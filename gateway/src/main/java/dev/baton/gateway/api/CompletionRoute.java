@@ -13,6 +13,7 @@ import dev.baton.gateway.status.RequestRecord;
 import dev.baton.gateway.status.RequestStore;
 import dev.baton.gateway.tokens.TokenizerClient;
 import dev.baton.kafka.BatonTopic;
+import dev.baton.kafka.RequestTrace;
 import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.RecordSchema;
 import dev.baton.proto.Sampling;
@@ -60,6 +61,7 @@ public class CompletionRoute {
     }
 
     void handle(RoutingContext ctx, Kind kind) {
+        long receivedMicros = RequestTrace.nowMicros();
         GenerationRequest request = RequestParser.parse(kind, JsonBodies.read(json, ctx), clientRequestId(ctx));
         AdmissionLimit.Slot slot = admission.tryAcquire();
         if (slot == null) {
@@ -79,7 +81,8 @@ public class CompletionRoute {
             model.facts()
                     .chain(facts -> {
                         facts.requireModel(request.model());
-                        return promptIds(request, facts).map(ids -> new Prepared(facts, ids));
+                        return promptIds(request, facts).map(ids -> new Prepared(facts, ids, receivedMicros,
+                                RequestTrace.nowMicros()));
                     })
                     .emitOn(task -> context.runOnContext(ignored -> task.run()))
                     .subscribe().with(
@@ -94,7 +97,8 @@ public class CompletionRoute {
         }
     }
 
-    private record Prepared(ServedModel.Facts facts, int[] promptIds) {
+    /** A request ready to publish; the two times are for {@link RequestTrace} (known before the request's id is). */
+    private record Prepared(ServedModel.Facts facts, int[] promptIds, long receivedMicros, long tokenizedMicros) {
     }
 
     private Uni<int[]> promptIds(GenerationRequest request, ServedModel.Facts facts) {
@@ -150,9 +154,14 @@ public class CompletionRoute {
         delivery.start();
         response.closeHandler(ignored -> delivery.clientGone());
         InferenceRequest published = inferenceRequest(request, id, prepared, partitions.pick(), now);
+        RequestTrace.markAt(id, "gateway-received", prepared.receivedMicros());
+        RequestTrace.markAt(id, "tokenized", prepared.tokenizedMicros());
+        RequestTrace.mark(id, "publishing");
         Context context = Vertx.currentContext();
         publisher.publish(published).whenComplete((ok, failure) -> {
-            if (failure != null) {
+            if (failure == null) {
+                RequestTrace.mark(id, "published");
+            } else {
                 context.runOnContext(ignored -> delivery.notPublished(ApiError.unavailable(
                         "the request could not be written to Kafka: " + failure.getMessage(), "kafka_unavailable")));
             }

@@ -1,6 +1,7 @@
 package dev.baton.gateway.api;
 
 import dev.baton.gateway.api.GenerationRequest.Kind;
+import dev.baton.kafka.RequestTrace;
 import dev.baton.proto.FinishReason;
 import dev.baton.proto.TokenEvent;
 import io.vertx.core.http.HttpServerResponse;
@@ -39,7 +40,8 @@ final class StreamingWriter implements ClientWriter {
             return;
         }
         StringBuilder out = new StringBuilder(256);
-        if (!response.headWritten()) {
+        boolean first = !response.headWritten();
+        if (first) {
             response.setStatusCode(200).setChunked(true)
                     .putHeader("Content-Type", "text/event-stream; charset=utf-8")
                     .putHeader("Cache-Control", "no-cache")
@@ -62,6 +64,9 @@ final class StreamingWriter implements ClientWriter {
             response.end(out.toString());
         } else if (!out.isEmpty()) {
             response.write(out.toString());
+        }
+        if (first) {
+            RequestTrace.mark(requestId, "first-written");
         }
     }
 

@@ -4,6 +4,7 @@ import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.publish.KafkaSettings;
 import dev.baton.gateway.status.RequestStore;
 import dev.baton.kafka.BatonTopic;
+import dev.baton.kafka.RequestTrace;
 import dev.baton.proto.TokenEvent;
 import dev.baton.proto.kafka.TokenEventDeserializer;
 import io.quarkus.runtime.Quarkus;
@@ -102,6 +103,9 @@ public class ReplyConsumer {
         try {
             for (ConsumerRecord<String, TokenEvent> record : c.poll(Duration.ofMillis(500))) {
                 if (record.value() != null) {
+                    if (record.value().getIndex() == 0) {
+                        RequestTrace.mark(record.value().getRequestId(), "reply-consumed");
+                    }
                     store.onEvent(record.value());
                 }
             }

@@ -1,6 +1,7 @@
 package dev.baton.worker.output;
 
 import dev.baton.kafka.BatonTopic;
+import dev.baton.kafka.RequestTrace;
 import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.TokenEvent;
 import java.nio.charset.StandardCharsets;
@@ -79,8 +80,15 @@ public final class ReplyPublisher {
         ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(replyTopic(request),
                 request.getReplyPartition(), request.getRequestId().getBytes(StandardCharsets.UTF_8),
                 event.toByteArray());
+        boolean first = event.getIndex() == 0;
+        if (first) {
+            RequestTrace.mark(request.getRequestId(), "token-sent");
+        }
         producer.send(record, (metadata, error) -> {
             if (error == null) {
+                if (first) {
+                    RequestTrace.mark(request.getRequestId(), "token-acked");
+                }
                 if (onAcked != null) {
                     onAcked.run();
                 }

@@ -7,6 +7,7 @@ import dev.baton.engine.model.ContextLengthExceededException;
 import dev.baton.engine.model.KvCacheFullException;
 import dev.baton.engine.model.LlamaStage;
 import dev.baton.engine.model.StepBatch;
+import dev.baton.kafka.RequestTrace;
 import dev.baton.proto.ActivationData;
 import dev.baton.proto.Admit;
 import dev.baton.proto.ErrorCode;
@@ -213,6 +214,9 @@ public final class StageProcessor {
             return;
         }
         long computed = System.nanoTime();
+        if (RequestTrace.enabled()) {
+            traceFirstChunks(batch, receivedNanos, start, computed);
+        }
         stats.observeStep(batch.segments(), batch.rows(), computed - start);
         observeCache();
         if (tail != null) {
@@ -245,6 +249,19 @@ public final class StageProcessor {
                 .setData(UnsafeByteOperations.unsafeWrap(hidden.toBytes(encoding))));
         forwarded.put(stepId, new Forwarded(receivedNanos, System.nanoTime(), failures));
         downstream.accept(StageRequest.newBuilder().setStep(next).build());
+    }
+
+    /** The step's first prompt chunks: when they reached this stage, and its compute. */
+    private void traceFirstChunks(StepBatch batch, long receivedNanos, long start, long computed) {
+        String stage = "stage" + slice.stageIndex();
+        for (int s = 0; s < batch.segments(); s++) {
+            String requestId = requestOf.get(batch.sequenceId(s));
+            if (batch.startPosition(s) == 0 && requestId != null) {
+                RequestTrace.markAtNanos(requestId, stage + "-received", receivedNanos);
+                RequestTrace.markAtNanos(requestId, stage + "-start", start);
+                RequestTrace.markAtNanos(requestId, stage + "-computed", computed);
+            }
+        }
     }
 
     /**

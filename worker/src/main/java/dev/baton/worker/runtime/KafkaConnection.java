@@ -20,14 +20,16 @@ public record KafkaConnection(String bootstrapServers, String clientId) {
 
     /**
      * Idempotent, {@code acks=all}: an acknowledged event is on every in-sync replica, and retries never duplicate or
-     * reorder a partition's events.
+     * reorder a partition's events. No linger: a token goes out as soon as it is sampled (it is on the client's
+     * time to first token and inter-token latency); the events of one step still share a request, because the last
+     * stage appends them all while the sender thread wakes up.
      */
     public KafkaProducer<byte[], byte[]> producer() {
         Properties p = common("producer");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -2,6 +2,7 @@ package dev.baton.worker.scheduling;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.baton.kafka.BatonTopic;
+import dev.baton.kafka.RequestTrace;
 import dev.baton.proto.ErrorInfo;
 import dev.baton.proto.FinishReason;
 import dev.baton.proto.InferenceRequest;
@@ -12,6 +13,7 @@ import dev.baton.worker.control.CancelledRequests;
 import dev.baton.worker.output.DeadLetters;
 import dev.baton.worker.output.ReplyPublisher;
 import dev.baton.worker.stats.StageStats;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -143,6 +145,9 @@ final class RequestIntake implements AutoCloseable {
             for (ConsumerRecord<byte[], byte[]> record : consumer.poll(timeout)) {
                 ledger.track(new TopicPartition(record.topic(), record.partition()), record.offset());
                 backlog.add(record);
+                if (record.key() != null) { // the gateway keys requests by their id
+                    RequestTrace.mark(new String(record.key(), StandardCharsets.UTF_8), "stage0-polled");
+                }
             }
             stats.maxBacklog.accumulateAndGet(backlog.size(), Math::max);
         } catch (KafkaException e) {

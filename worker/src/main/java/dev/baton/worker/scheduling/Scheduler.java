@@ -2,6 +2,7 @@ package dev.baton.worker.scheduling;
 
 import dev.baton.engine.model.KvCache;
 import dev.baton.engine.model.StepBatch;
+import dev.baton.kafka.RequestTrace;
 import dev.baton.proto.Admit;
 import dev.baton.proto.ErrorCode;
 import dev.baton.proto.ErrorInfo;
@@ -341,6 +342,7 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         reservedPages += pages;
         processor.admit(admitMessage(s));
         ready.add(s);
+        RequestTrace.mark(request.getRequestId(), "admitted");
         stats.admitted.incrementAndGet();
         stats.observeRunning(live.size());
         return true;

@@ -1,0 +1,90 @@
+package dev.baton.engine.tensor;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The K-quant kernels sum integer products in float lanes, exact only while the sums stay below 2^24. Quantized
+ * Gaussian weights never come near that bound, so here the super-blocks are raw bytes (every quant, scale and min
+ * anywhere in its range, and all bits set: the largest quants, scales and mins) and the activations are ±1, which
+ * Q8_K turns into ±127: the vector kernels must still agree with the integer reference bit for bit, on the decode
+ * path and on the batch-lane path.
+ */
+class KQuantSumsStayExactTest {
+    private static final int ROWS = 19;
+    private static final int COLS = 1024;
+    private static ComputePool pool;
+
+    @BeforeAll
+    static void startPool() {
+        pool = new ComputePool(2);
+    }
+
+    @AfterAll
+    static void stopPool() {
+        pool.close();
+    }
+
+    @ParameterizedTest
+    @EnumSource(names = {"Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
+    void extremeBlocksMatchTheReference(GgmlType type) {
+        WeightFormat format = WeightFormats.of(type);
+        SplittableRandom rnd = new SplittableRandom(type.ordinal());
+        try (Arena arena = Arena.ofShared()) {
+            for (int pattern = 0; pattern < 3; pattern++) {
+                MemorySegment seg = arena.allocate(format.rowBytes(COLS) * ROWS, 64);
+                for (long i = 0; i < seg.byteSize(); i++) {
+                    byte b = switch (pattern) {
+                        case 0 -> (byte) rnd.nextInt();
+                        case 1 -> (byte) 0xFF;
+                        default -> (byte) 0x80;
+                    };
+                    seg.set(ValueLayout.JAVA_BYTE, i, b);
+                }
+                setBlockScalesToOne(type, seg);
+                WeightMatrix m = format.matrix(seg, ROWS, COLS);
+                for (int batch : new int[] {1, 3, SuperBlockMatrix.PANEL_MIN_BATCH, 16, 21}) {
+                    float[] x = new float[batch * COLS];
+                    for (int i = 0; i < x.length; i++) {
+                        x[i] = pattern == 0 && rnd.nextBoolean() ? -1f : 1f;
+                    }
+                    float[] fast = new float[batch * ROWS];
+                    float[] ref = new float[batch * ROWS];
+                    m.multiply(x, batch, fast, pool);
+                    m.multiplyReference(x, batch, ref);
+                    for (int i = 0; i < fast.length; i++) {
+                        int at = i;
+                        int p = pattern;
+                        assertEquals(Float.floatToRawIntBits(ref[i]), Float.floatToRawIntBits(fast[i]),
+                                () -> type + " pattern " + p + " batch " + batch + " output " + at + ": vector "
+                                        + fast[at] + " reference " + ref[at]);
+                    }
+                }
+            }
+        }
+    }
+
+    /** d (and dmin) of every super-block set to 1.0, so raw bytes never make them infinite or NaN. */
+    private static void setBlockScalesToOne(GgmlType type, MemorySegment seg) {
+        int[] f16Fields = switch (type) {
+            case Q2_K -> new int[] {80, 82};
+            case Q3_K -> new int[] {108};
+            case Q4_K, Q5_K -> new int[] {0, 2};
+            case Q6_K -> new int[] {208};
+            default -> throw new IllegalArgumentException(type.toString());
+        };
+        for (long blk = 0; blk < seg.byteSize(); blk += type.blockBytes()) {
+            for (int field : f16Fields) {
+                seg.set(ValueLayout.JAVA_SHORT_UNALIGNED, blk + field, (short) 0x3C00);
+            }
+        }
+    }
+}

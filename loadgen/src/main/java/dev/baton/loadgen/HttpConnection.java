@@ -1,0 +1,257 @@
+package dev.baton.loadgen;
+
+import java.io.BufferedInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Locale;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * One client's HTTP/1.1 connection, kept alive from request to request, on a blocking socket read by the client's
+ * own thread. The load generator shares the machine with the system it measures: the JDK's HttpClient hands every
+ * received chunk from its selector thread through an executor to the reading thread, two thread wake-ups per
+ * token that cost the measured services CPU and add to the latency it reports. Here the thread that times a chunk
+ * is the one the kernel wakes when it arrives.
+ *
+ * <p>Enough of HTTP/1.1 for a benchmark client: one request at a time, bodies framed by Content-Length, chunked
+ * transfer coding or the end of the connection; {@code http} and {@code https}. Not thread-safe.
+ */
+final class HttpConnection implements AutoCloseable {
+    private final URI base;
+    private final int timeoutMillis;
+    private Socket socket;
+    private InputStream in;
+    private OutputStream out;
+    private boolean reusable;
+
+    /** A response: its status and its body, which must be read to its end (or the connection closed) before the next request. */
+    record Response(int status, InputStream body) {
+    }
+
+    /** @param timeout how long a read may wait for data (also the connect timeout) */
+    HttpConnection(URI base, Duration timeout) {
+        if (!"http".equals(base.getScheme()) && !"https".equals(base.getScheme())) {
+            throw new IllegalArgumentException("the URL must be http:// or https://, got " + base);
+        }
+        this.base = base;
+        this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
+    }
+
+    /** Sends a request; a connection the server closed in between is opened again. */
+    Response exchange(String method, String path, String contentType, byte[] body, String authorization) throws IOException {
+        if (socket == null || !reusable) {
+            close();
+            open();
+        }
+        StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
+                .append("Host: ").append(base.getAuthority()).append("\r\n")
+                .append("Accept: */*\r\n");
+        if (authorization != null) {
+            head.append("Authorization: ").append(authorization).append("\r\n");
+        }
+        if (body != null) {
+            head.append("Content-Type: ").append(contentType).append("\r\n")
+                    .append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
+        if (body != null) {
+            out.write(body);
+        }
+        out.flush();
+        return readResponse();
+    }
+
+    private void open() throws IOException {
+        boolean tls = "https".equals(base.getScheme());
+        int port = base.getPort() > 0 ? base.getPort() : tls ? 443 : 80;
+        Socket s = new Socket();
+        try {
+            s.setTcpNoDelay(true);
+            s.connect(new InetSocketAddress(base.getHost(), port), timeoutMillis);
+            s.setSoTimeout(timeoutMillis);
+            if (tls) { // with the host's name for SNI, and the certificate checked against it
+                SSLSocket secure = (SSLSocket) ((SSLSocketFactory) SSLSocketFactory.getDefault())
+                        .createSocket(s, base.getHost(), port, true);
+                SSLParameters parameters = secure.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                secure.setSSLParameters(parameters);
+                secure.startHandshake();
+                s = secure;
+            }
+        } catch (IOException e) {
+            s.close();
+            throw e;
+        }
+        socket = s;
+        in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+        out = s.getOutputStream();
+    }
+
+    private Response readResponse() throws IOException {
+        String statusLine = line();
+        if (statusLine == null) {
+            throw new IOException("the server closed the connection without answering");
+        }
+        String[] parts = statusLine.split(" ", 3);
+        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
+            throw new IOException("not an HTTP/1.x status line: " + statusLine);
+        }
+        int status;
+        try {
+            status = Integer.parseInt(parts[1]);
+        } catch (NumberFormatException e) {
+            throw new IOException("not an HTTP/1.x status line: " + statusLine);
+        }
+        long length = -1;
+        boolean chunked = false;
+        boolean close = parts[0].equals("HTTP/1.0");
+        String header;
+        while ((header = line()) != null && !header.isEmpty()) {
+            int colon = header.indexOf(':');
+            if (colon <= 0) {
+                continue;
+            }
+            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+            String value = header.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
+            switch (name) {
+                case "content-length" -> length = Long.parseLong(value);
+                case "transfer-encoding" -> chunked = value.endsWith("chunked");
+                case "connection" -> close = value.contains("close") || (close && !value.contains("keep-alive"));
+                default -> {
+                }
+            }
+        }
+        if (header == null) {
+            throw new IOException("the connection ended in the response head");
+        }
+        reusable = !close && (chunked || length >= 0);
+        InputStream body = chunked ? new ChunkedBody() : length >= 0 ? new FixedBody(length) : in;
+        return new Response(status, body);
+    }
+
+    /** A CRLF- (or LF-) terminated line of the response head or a chunk header, without its end; null at the end of the stream. */
+    private String line() throws IOException {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
+        int b;
+        while ((b = in.read()) != -1 && b != '\n') {
+            if (line.size() > 64 * 1024) {
+                throw new IOException("a response head line longer than 64 KiB");
+            }
+            line.write(b);
+        }
+        if (b == -1 && line.size() == 0) {
+            return null;
+        }
+        String text = line.toString(StandardCharsets.ISO_8859_1);
+        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
+    }
+
+    /** A body of a known length; reads return what has arrived, without waiting for more. */
+    private final class FixedBody extends InputStream {
+        private long remaining;
+
+        FixedBody(long length) {
+            this.remaining = length;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (remaining == 0) {
+                return -1;
+            }
+            int n = in.read(buffer, offset, (int) Math.min(length, remaining));
+            if (n == -1) {
+                reusable = false;
+                throw new IOException("the connection ended " + remaining + " bytes before the body's end");
+            }
+            remaining -= n;
+            return n;
+        }
+    }
+
+    /** A body in chunked transfer coding; reads return what has arrived, without waiting for more. */
+    private final class ChunkedBody extends InputStream {
+        private long chunkLeft;
+        private boolean ended;
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] buffer, int offset, int length) throws IOException {
+            if (ended) {
+                return -1;
+            }
+            if (chunkLeft == 0 && !nextChunk()) {
+                return -1;
+            }
+            int n = in.read(buffer, offset, (int) Math.min(length, chunkLeft));
+            if (n == -1) {
+                reusable = false;
+                throw new IOException("the connection ended inside a chunk");
+            }
+            chunkLeft -= n;
+            if (chunkLeft == 0) {
+                line(); // the CRLF after the chunk's data
+            }
+            return n;
+        }
+
+        /** Reads the next chunk's size; false at the last (empty) chunk, after its trailers. */
+        private boolean nextChunk() throws IOException {
+            String size = line();
+            if (size == null) {
+                reusable = false;
+                throw new IOException("the connection ended between chunks");
+            }
+            int extension = size.indexOf(';');
+            try {
+                chunkLeft = Long.parseLong((extension >= 0 ? size.substring(0, extension) : size).trim(), 16);
+            } catch (NumberFormatException e) {
+                reusable = false;
+                throw new IOException("not a chunk size: " + size);
+            }
+            if (chunkLeft > 0) {
+                return true;
+            }
+            String trailer;
+            while ((trailer = line()) != null && !trailer.isEmpty()) {
+                // trailers carry nothing a benchmark needs
+            }
+            ended = true;
+            return false;
+        }
+    }
+
+    /** Closes the connection; the next request opens a new one. */
+    @Override
+    public void close() {
+        reusable = false;
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // closing anyway
+            }
+            socket = null;
+        }
+    }
+}
