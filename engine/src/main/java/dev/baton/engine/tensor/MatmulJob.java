@@ -7,6 +7,8 @@ package dev.baton.engine.tensor;
 final class MatmulJob implements ComputePool.RangeTask {
     TiledMatrix matrix;
     float[] activations;
+    /** The same activations as shorts, for kernels that multiply in 16-bit lanes (null when unused). */
+    short[] activationShorts;
     float[] activationScales;
     int[] activationSums;
     float[] activationBlockSums;
@@ -24,6 +26,7 @@ final class MatmulJob implements ComputePool.RangeTask {
     void clear() {
         matrix = null;
         activations = null;
+        activationShorts = null;
         activationScales = null;
         activationSums = null;
         activationBlockSums = null;

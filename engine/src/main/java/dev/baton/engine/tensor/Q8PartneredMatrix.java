@@ -42,13 +42,17 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Byte> B16 = ByteVector.SPECIES_128;
     private static final VectorSpecies<Integer> I = IntVector.SPECIES_512;
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
+    private static final VectorSpecies<Short> S32 = ShortVector.SPECIES_512;
+    private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+    private static final VectorMask<Short> UPPER16 = VectorMask.fromLong(S32, 0xFFFF0000L);
+    private static final VectorShuffle<Short> SWAP16 = VectorShuffle.fromOp(S32, i -> i ^ 16);
     private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
     private static final boolean SIXTEEN_LANES = L == 16;
     /** Rows per tile: one per lane of the row-lane kernel. */
     static final int TILE = 16;
-    /** Blocks unpacked at a time (16 rows × 512 columns: 8 KiB of bytes, 32 KiB as floats). */
+    /** Blocks per chunk: 16 rows × 256 columns, 16 KiB as floats in the batch-lane kernel (stays in L1). */
     static final int CHUNK_BLOCKS = 8;
     private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
     /** From this batch size on, the batch-lane kernel is faster. */
@@ -99,6 +103,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
             job.activationScales = d;
             job.activationBlockSums = s;
             job.activationSums = layout.centre() != 0 ? blockSums(q, batch, scratch) : null;
+            job.activationShorts = layout.nibbles() ? null : asShorts(q, batch * cols, scratch);
             return;
         }
         // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d and s at
@@ -130,6 +135,15 @@ final class Q8PartneredMatrix extends TiledMatrix {
         job.activations = q;
         job.activationScales = d;
         job.activationBlockSums = s;
+    }
+
+    /** The quantized activations (integers in [-127, 127]) as shorts, for the 16-bit products of byte types. */
+    private static short[] asShorts(float[] q, int n, Scratch scratch) {
+        short[] shorts = scratch.activationShorts(n);
+        for (int i = 0; i < n; i++) {
+            shorts[i] = (short) q[i];
+        }
+        return shorts;
     }
 
     /** Σ q_a per activation block (exact integers), for the row-lane kernel's centre correction. */
@@ -192,26 +206,28 @@ final class Q8PartneredMatrix extends TiledMatrix {
      */
     private void chunkScales(int t, int k0, int nk, float[] wd, float[] wm) {
         int at = (t * blocks + k0) * TILE;
-        for (int k = 0; k < nk; k++, at += TILE) {
-            halvesToFloats(scales, at).intoArray(wd, k * TILE);
-            if (offsets) {
-                halvesToFloats(blockOffsets, at).intoArray(wm, k * TILE);
-            }
+        halvesToFloats(scales, at, wd, nk * TILE);
+        if (offsets) {
+            halvesToFloats(blockOffsets, at, wm, nk * TILE);
         }
     }
 
     /**
-     * The 16 f16 values at {@code h[at..]} as floats, exactly as {@link Float#float16ToFloat} converts each: the
-     * magnitude's bits shifted into a float's exponent and fraction fields read 2^-112 times the value for normal and
-     * subnormal halves alike, so one exact multiplication by 2^112 rescales them; infinities and NaNs take the float
-     * exponent of all ones.
+     * The f16 values {@code h[at..at+n)} (n a multiple of 16) as floats into {@code out[0..n)}, exactly as
+     * {@link Float#float16ToFloat} converts each: the magnitude's bits shifted into a float's exponent and fraction
+     * fields read 2^-112 times the value for normal and subnormal halves alike, so one exact multiplication by 2^112
+     * rescales them; infinities and NaNs take the float exponent of all ones. The vector code stays in this one loop:
+     * inlined a level deeper into a kernel, C2 left some of its operations as allocating calls.
      */
-    static FloatVector halvesToFloats(short[] h, int at) {
-        IntVector bits = (IntVector) ShortVector.fromArray(S16, h, at).convertShape(VectorOperators.S2I, I, 0);
-        IntVector magnitude = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
-        IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
-        IntVector value = finite.blend(magnitude.or(0x7F800000), magnitude.compare(VectorOperators.GE, 0x7C00 << 13));
-        return value.or(bits.and(0x80000000)).reinterpretAsFloats();
+    static void halvesToFloats(short[] h, int at, float[] out, int n) {
+        for (int i = 0; i < n; i += 16) {
+            IntVector bits = (IntVector) ShortVector.fromArray(S16, h, at + i).convertShape(VectorOperators.S2I, I, 0);
+            IntVector magnitude = bits.and(0x7FFF).lanewise(VectorOperators.LSHL, 13);
+            IntVector finite = magnitude.reinterpretAsFloats().mul(0x1p112f).reinterpretAsInts();
+            IntVector value = finite.blend(magnitude.or(0x7F800000),
+                    magnitude.compare(VectorOperators.GE, 0x7C00 << 13));
+            value.or(bits.and(0x80000000)).reinterpretAsFloats().intoArray(out, i);
+        }
     }
 
     private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
@@ -232,7 +248,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
                 if (layout.nibbles()) {
                     firstLevelNibbles(rowAt, k0, nk, job.activations, a, folded);
                 } else {
-                    firstLevelBytes(rowAt, k0, nk, job.activations, a, folded);
+                    firstLevelBytes(rowAt, k0, nk, job.activationShorts, a, folded);
                 }
                 finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
             }
@@ -247,7 +263,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     /*
      * The row-lane kernel, per activation row and chunk of blocks. Per block, each of the tile's 16 rows gets a vector
-     * of lane-wise products (lane j: columns j and 16+j), read in place from the mapped weights, and a transposing add
+     * of lane-wise products, read in place from the mapped weights, and a transposing add
      * tree folds the 16 vectors into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots
      * (row slot s starts at rowAt[s]) so that after four levels lane i holds row i. The first level (slot pairs) runs
      * per layout for the whole chunk into folded[(k·8 + p)·16 ..]; the remaining levels and the scaling run in
@@ -255,7 +271,13 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * (one method holding both layouts grew too big, and its vector operations fell back to allocating Java code).
      */
 
-    private void firstLevelBytes(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
+    /**
+     * Signed-byte types multiply in 16-bit lanes (|q_w · q_a| &lt;= 128 · 127, so products and sums of two are exact
+     * there): a row's block is one 32-lane product vector; the first fold level adds its halves, and adjacent lanes
+     * are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for the other, as the
+     * float kernels of the other layouts leave them.
+     */
+    private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, float[] folded) {
         MemorySegment weights = data;
         long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
         long step = blockBytes;
@@ -263,13 +285,21 @@ final class Q8PartneredMatrix extends TiledMatrix {
             long ra = rowAt[2 * p] + chunkAt;
             long rb = rowAt[2 * p + 1] + chunkAt;
             for (int k = 0; k < nk; k++) {
-                FloatVector a0 = FloatVector.fromArray(F, aq, a + k * BLOCK);
-                FloatVector a1 = FloatVector.fromArray(F, aq, a + k * BLOCK + 16);
-                FloatVector pa = byteProducts(weights, ra + k * step, a0, a1);
-                FloatVector pb = byteProducts(weights, rb + k * step, a0, a1);
-                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
+                ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
+                ShortVector pa = signedBytesAsShorts(weights, ra + k * step).mul(x);
+                ShortVector pb = signedBytesAsShorts(weights, rb + k * step).mul(x);
+                IntVector halves = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
+                IntVector sums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(halves.lanewise(VectorOperators.ASHR, 16));
+                ((FloatVector) sums.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
             }
         }
+    }
+
+    /** The 32 signed bytes at {@code at}, byte j in lane j. */
+    private static ShortVector signedBytesAsShorts(MemorySegment weights, long at) {
+        return (ShortVector) ByteVector.fromMemorySegment(B32, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.B2S, S32, 0);
     }
 
     /** As {@link #firstLevelBytes} for nibble types, with their stored values uncentred (see finishRowLanes). */

@@ -16,6 +16,7 @@ final class Scratch {
     private float[] weightScales = new float[0];
     private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
+    private short[] activationShorts = new short[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
     private int[] tileSums = new int[0];
@@ -92,6 +93,13 @@ final class Scratch {
             row = new float[n];
         }
         return row;
+    }
+
+    short[] activationShorts(int n) {
+        if (activationShorts.length < n) {
+            activationShorts = new short[n];
+        }
+        return activationShorts;
     }
 
     float[] activationScales(int n) {

@@ -13,18 +13,16 @@ class VectorHalfConversionIsExactTest {
         for (int h = 0; h < halves.length; h++) {
             halves[h] = (short) h;
         }
-        float[] out = new float[16];
-        for (int at = 0; at < halves.length; at += 16) {
-            Q8PartneredMatrix.halvesToFloats(halves, at).intoArray(out, 0);
-            for (int i = 0; i < 16; i++) {
-                float expected = Float.float16ToFloat(halves[at + i]);
-                int h = at + i;
-                if (Float.isNaN(expected)) {
-                    assertTrue(Float.isNaN(out[i]), () -> "half 0x" + Integer.toHexString(h));
-                } else {
-                    assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[i]),
-                            () -> "half 0x" + Integer.toHexString(h));
-                }
+        float[] out = new float[halves.length];
+        Q8PartneredMatrix.halvesToFloats(halves, 0, out, halves.length);
+        for (int h = 0; h < halves.length; h++) {
+            float expected = Float.float16ToFloat(halves[h]);
+            int half = h;
+            if (Float.isNaN(expected)) {
+                assertTrue(Float.isNaN(out[h]), () -> "half 0x" + Integer.toHexString(half));
+            } else {
+                assertEquals(Float.floatToRawIntBits(expected), Float.floatToRawIntBits(out[h]),
+                        () -> "half 0x" + Integer.toHexString(half));
             }
         }
     }
