@@ -1,10 +1,10 @@
 package dev.baton.engine.tensor;
 
+import static dev.baton.engine.tensor.LaneFold.*;
+
 import java.lang.foreign.MemorySegment;
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -16,16 +16,8 @@ final class FloatingMatrix extends TiledMatrix {
     private static final int L = KernelSpecies.LANES;
     static final int ROW_TILE = 4;
     private static final boolean SIXTEEN_LANES = L == 16;
-    private static final VectorMask<Float> UPPER8 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xFF00L) : null;
-    private static final VectorMask<Float> UPPER4 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xF0F0L) : null;
-    private static final VectorMask<Float> UPPER2 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xCCCCL) : null;
-    private static final VectorMask<Float> UPPER1 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xAAAAL) : null;
-    private static final VectorShuffle<Float> SWAP8 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 8) : null;
-    private static final VectorShuffle<Float> SWAP4 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 4) : null;
-    private static final VectorShuffle<Float> SWAP2 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 2) : null;
     /** Where {@link #foldSixteen} leaves accumulator k: lane k with its four bits reversed. */
     private static final int[] BIT_REVERSED = {0, 8, 4, 12, 2, 10, 6, 14, 1, 9, 5, 13, 3, 11, 7, 15};
-    private static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private final FloatingFormat floating;
     /** Row length in the scratch buffers: cols rounded up to whole vectors, padded with zeros. */

@@ -1,5 +1,7 @@
 package dev.baton.engine.tensor;
 
+import static dev.baton.engine.tensor.LaneFold.*;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -58,14 +60,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /** From this batch size on, the batch-lane kernel is faster. */
     static final int PANEL_MIN_BATCH = 8;
 
-    private static final VectorMask<Float> UPPER8 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xFF00L) : null;
-    private static final VectorMask<Float> UPPER4 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xF0F0L) : null;
-    private static final VectorMask<Float> UPPER2 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xCCCCL) : null;
-    private static final VectorMask<Float> UPPER1 = SIXTEEN_LANES ? VectorMask.fromLong(F, 0xAAAAL) : null;
-    private static final VectorShuffle<Float> SWAP8 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 8) : null;
-    private static final VectorShuffle<Float> SWAP4 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 4) : null;
-    private static final VectorShuffle<Float> SWAP2 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 2) : null;
-    private static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private final Q8PartneredFormat quantized;
     private final Q8PartneredFormat.BlockLayout layout;
@@ -395,14 +389,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
             q = q.or(IntVector.broadcast(I, fifthBits >>> 12).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
         }
         return (FloatVector) q.convert(VectorOperators.I2F, 0);
-    }
-
-    /**
-     * Lane i gets x[i] + x[i^h] from x = a where bit h of i is clear and x = b where it is set ({@code upper} marks
-     * those lanes, {@code swap} is i → i^h).
-     */
-    private static FloatVector fold(VectorMask<Float> upper, VectorShuffle<Float> swap, FloatVector a, FloatVector b) {
-        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
     }
 
     private void multiplyTileBatchLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
