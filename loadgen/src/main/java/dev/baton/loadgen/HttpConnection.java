@@ -155,18 +155,21 @@ final class HttpConnection implements AutoCloseable {
         return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
     }
 
-    /** A body of a known length; reads return what has arrived, without waiting for more. */
-    private final class FixedBody extends InputStream {
-        private long remaining;
-
-        FixedBody(long length) {
-            this.remaining = length;
-        }
-
+    /** A response body whose single-byte reads delegate to its bulk read. */
+    private abstract static class BodyStream extends InputStream {
         @Override
         public int read() throws IOException {
             byte[] one = new byte[1];
             return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
+        }
+    }
+
+    /** A body of a known length; reads return what has arrived, without waiting for more. */
+    private final class FixedBody extends BodyStream {
+        private long remaining;
+
+        FixedBody(long length) {
+            this.remaining = length;
         }
 
         @Override
@@ -185,15 +188,9 @@ final class HttpConnection implements AutoCloseable {
     }
 
     /** A body in chunked transfer coding; reads return what has arrived, without waiting for more. */
-    private final class ChunkedBody extends InputStream {
+    private final class ChunkedBody extends BodyStream {
         private long chunkLeft;
         private boolean ended;
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
 
         @Override
         public int read(byte[] buffer, int offset, int length) throws IOException {
