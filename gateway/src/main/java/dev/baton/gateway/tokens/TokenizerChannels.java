@@ -8,9 +8,11 @@ import io.grpc.netty.NettyChannelBuilder;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.EventExecutor;
+import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,8 +43,25 @@ public class TokenizerChannels {
                       @ConfigProperty(name = "quarkus.grpc.clients.tokenizer.host", defaultValue = "127.0.0.1") String host,
                       @ConfigProperty(name = "quarkus.grpc.clients.tokenizer.port", defaultValue = "8090") int port,
                       @ConfigProperty(name = "quarkus.grpc.clients.tokenizer.max-inbound-message-size",
-                              defaultValue = "8388608") int maxInboundBytes) {
+                              defaultValue = "8388608") int maxInboundBytes,
+                      @ConfigProperty(name = "quarkus.grpc.clients.tokenizer.tls.enabled", defaultValue = "false")
+                      boolean tls,
+                      @ConfigProperty(name = "quarkus.grpc.clients.tokenizer.tls-configuration-name")
+                      Optional<String> tlsConfiguration) {
         this(vertx, config.tokenizerChannels(), host, port, maxInboundBytes);
+        refuseTls(tls, tlsConfiguration);
+    }
+
+    /**
+     * These connections are plaintext: a deployment that asked for TLS to the tokenizer must not start and silently
+     * send prompts in the clear.
+     */
+    static void refuseTls(boolean tls, Optional<String> tlsConfiguration) {
+        if (tls || tlsConfiguration.isPresent()) {
+            throw new IllegalStateException("quarkus.grpc.clients.tokenizer.tls.* is set, but the gateway's tokenizer"
+                    + " connections are plaintext only (TLS to the tokenizer service is not supported yet);"
+                    + " remove the setting or run the tokenizer service on a trusted network");
+        }
     }
 
     /** @param configuredCount how many connections; empty = one per event loop */
@@ -66,6 +85,11 @@ public class TokenizerChannels {
             stubs.add(MutinyTokenizerServiceGrpc.newMutinyStub(channel));
         }
         LOG.debugf("%d tokenizer connection(s) to %s:%d over %d event loop(s)", count, host, port, eventLoops.size());
+    }
+
+    /** Opens the connections at startup, so that a refused TLS setting stops the gateway before it serves. */
+    void openAtStartup(@Observes StartupEvent startup) {
+        LOG.debugf("tokenizer connections ready: %d", channels.size());
     }
 
     /** The stub of the calling event loop's connection, or the next one in turn for any other thread. */
