@@ -3,6 +3,8 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
@@ -64,5 +66,31 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
             total += PackedScaleMins.scale(w, blk + SCALES, j) * sum;
         }
         return total;
+    }
+
+    @Override
+    boolean readsInPlace() {
+        return ShortLaneFold.AVAILABLE;
+    }
+
+    /**
+     * First fold level of a row of Q4_K blocks to {@code stage}: byte {@code 32c+l} of a block's quants holds value
+     * {@code 64c+l} (group 2c) in its low nibble and {@code 64c+32+l} (group 2c+1) in its high nibble; the two
+     * groups' products are folded at level 4.
+     */
+    @Override
+    void firstFoldLevel(MemorySegment w, long row, int blocks, short[] aq, int aOff, short[] stage) {
+        VectorMask<Short> upper = ShortLaneFold.upper(4);
+        ShortVector cross = ShortLaneFold.cross(4);
+        long quants = row + QS;
+        for (int k = 0, a = aOff, st = 0; k < blocks; k++, quants += BYTES) {
+            for (int c = 0; c < 4; c++, a += 64, st += 32) {
+                ShortVector q = ShortLaneFold.bytes(w, quants + 32 * c);
+                ShortLaneFold.fold(q.and((short) 0xF).mul(ShortVector.fromArray(ShortLaneFold.S, aq, a)),
+                        q.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                                .mul(ShortVector.fromArray(ShortLaneFold.S, aq, a + 32)), upper, cross)
+                        .intoArray(stage, st);
+            }
+        }
     }
 }

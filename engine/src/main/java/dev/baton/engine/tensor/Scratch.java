@@ -20,6 +20,7 @@ final class Scratch {
     private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
     private short[] activationShorts = new short[0];
+    private short[] foldStage = new short[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
     private int[] tileSums = new int[0];
@@ -110,6 +111,14 @@ final class Scratch {
             activationShorts = new short[n];
         }
         return activationShorts;
+    }
+
+    /** Partly folded 16-bit products, passed between the steps of a K-quant decode kernel. */
+    short[] foldStage(int n) {
+        if (foldStage.length < n) {
+            foldStage = new short[n];
+        }
+        return foldStage;
     }
 
     float[] activationScales(int n) {

@@ -12,7 +12,8 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The K-quant kernels sum integer products in float lanes, exact only while the sums stay below 2^24. Quantized
+ * The K-quant kernels sum integer products in float lanes, exact only while the sums stay below 2^24 (Q4_K's decode
+ * kernel in 16-bit lanes, exact only while eight products stay below 2^15). Quantized
  * Gaussian weights never come near that bound, so here the super-blocks are raw bytes (every quant, scale and min
  * anywhere in its range, and all bits set: the largest quants, scales and mins) and the activations are ±1, which
  * Q8_K turns into ±127: the vector kernels must still agree with the integer reference bit for bit, on the decode
