@@ -48,6 +48,12 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
     private static final VectorMask<Short> UPPER16 = VectorMask.fromLong(S32, 0xFFFF0000L);
     private static final VectorShuffle<Short> SWAP16 = VectorShuffle.fromOp(S32, i -> i ^ 16);
+    private static final VectorMask<Short> UPPER8_OF_16 = VectorMask.fromLong(S32, 0xFF00FF00L);
+    private static final VectorShuffle<Short> SWAP8_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 8);
+    private static final VectorMask<Short> UPPER4_OF_16 = VectorMask.fromLong(S32, 0xF0F0F0F0L);
+    private static final VectorShuffle<Short> SWAP4_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 4);
+    private static final VectorMask<Short> UPPER2_OF_16 = VectorMask.fromLong(S32, 0xCCCCCCCCL);
+    private static final VectorShuffle<Short> SWAP2_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 2);
     private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
@@ -96,8 +102,15 @@ final class Q8PartneredMatrix extends TiledMatrix {
             job.activations = q;
             job.activationScales = d;
             job.activationBlockSums = s;
-            job.activationSums = layout.centre() != 0 ? blockSums(q, batch, scratch) : null;
-            job.activationShorts = layout.nibbles() ? null : asShorts(q, batch * cols, scratch);
+            if (layout.nibbles()) {
+                job.activationSums = blockSums(q, batch, scratch);
+                job.activationShorts = asNibbleOrderShorts(q, batch * cols, scratch);
+                job.activationHalfSums = halfSumCorrections(q, batch, scratch);
+            } else {
+                job.activationSums = null;
+                job.activationShorts = asShorts(q, batch * cols, scratch);
+                job.activationHalfSums = null;
+            }
             return;
         }
         // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d and s at
@@ -138,6 +151,50 @@ final class Q8PartneredMatrix extends TiledMatrix {
             shorts[i] = (short) q[i];
         }
         return shorts;
+    }
+
+    /**
+     * The quantized activations as shorts in the lane order of {@link #nibblesAsShorts}: per block, value j in lane
+     * 2j and value 16+j in lane 2j+1.
+     */
+    private static short[] asNibbleOrderShorts(float[] q, int n, Scratch scratch) {
+        short[] shorts = scratch.activationShorts(n);
+        for (int block = 0; block < n; block += BLOCK) {
+            for (int j = 0; j < BLOCK / 2; j++) {
+                shorts[block + 2 * j] = (short) q[block + j];
+                shorts[block + 2 * j + 1] = (short) q[block + BLOCK / 2 + j];
+            }
+        }
+        return shorts;
+    }
+
+    /**
+     * Per activation block, {@link #lanesCentre} times the sum of values 0..15 in the low 16 bits and times the sum of
+     * values 16..31 in the high 16 bits (each at most 16 · 16 · 127 in magnitude, so exact as a short): what the
+     * nibble kernel subtracts from its two 16-bit partial sums per row to centre them.
+     */
+    private int[] halfSumCorrections(float[] q, int batch, Scratch scratch) {
+        int[] corrections = scratch.activationHalfSums(batch * blocks);
+        int centre = lanesCentre();
+        for (int k = 0; k < batch * blocks; k++) {
+            int low = 0;
+            int high = 0;
+            for (int j = 0; j < BLOCK / 2; j++) {
+                low += (int) q[k * BLOCK + j];
+                high += (int) q[k * BLOCK + BLOCK / 2 + j];
+            }
+            corrections[k] = (centre * high) << 16 | (centre * low) & 0xFFFF;
+        }
+        return corrections;
+    }
+
+    /**
+     * The centre the nibble kernel subtracts in its 16-bit lanes: 8 for 4-bit values, 16 for 5-bit ones, so that every
+     * centred value is in [-8, 7] or [-16, 15] and 16 products with activations in [-127, 127] sum to at most 32512 in
+     * magnitude, exact in a short, whatever the type's own centre (0 for the offset types).
+     */
+    private int lanesCentre() {
+        return layout.fifthBitsAt() < 0 ? 8 : 16;
     }
 
     /** Σ q_a per activation block (exact integers), for the row-lane kernel's centre correction. */
@@ -234,17 +291,22 @@ final class Q8PartneredMatrix extends TiledMatrix {
         float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(batch * TILE);
         float[] folded = scratch.lanes(8 * TILE * CHUNK_BLOCKS);
+        short[] staged = scratch.stagedShorts(8 * 32 * CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
             chunkScales(r0 / TILE, k0, nk, wd, wm);
             for (int b = 0; b < batch; b++) {
                 int a = b * cols + k0 * BLOCK;
-                if (layout.nibbles()) {
+                if (layout.nibbles() && layout.fifthBitsAt() < 0) {
+                    firstLevelNibbles16(rowAt, k0, nk, job.activationShorts, a, staged);
+                    finishNibbleLanes(staged, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
+                } else if (layout.nibbles()) {
                     firstLevelNibbles(rowAt, k0, nk, job.activations, a, folded);
+                    finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
                 } else {
                     firstLevelBytes(rowAt, k0, nk, job.activationShorts, a, folded);
+                    finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
                 }
-                finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
             }
         }
         float[] out = job.out;
@@ -294,6 +356,96 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static ShortVector signedBytesAsShorts(MemorySegment weights, long at) {
         return (ShortVector) ByteVector.fromMemorySegment(B32, weights, at, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2S, S32, 0);
+    }
+
+    /*
+     * Nibble types, whole blocks in 16-bit lanes: a row's block is one 32-lane product vector of its stored
+     * (uncentred) values and the activations, and all four fold levels run on shorts. The lanes wrap modulo 2^16,
+     * which the last step undoes (see finishNibbleLanes). Two methods, as for the other layouts: written as one, C2
+     * stops inlining its vector calls.
+     */
+
+    /**
+     * The first fold level of blocks {@code [k0, k0+nk)}, a slot pair at a time: block k's slots 2p, 2p+1 to
+     * {@code staged[(k·8 + p)·32 ..]}; activations from {@code a} on.
+     */
+    private void firstLevelNibbles16(long[] rowAt, int k0, int nk, short[] aq, int a, short[] staged) {
+        MemorySegment weights = data;
+        long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
+        long step = blockBytes;
+        for (int p = 0; p < 8; p++) {
+            long ra = rowAt[2 * p] + chunkAt;
+            long rb = rowAt[2 * p + 1] + chunkAt;
+            for (int k = 0; k < nk; k++) {
+                ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
+                foldShorts(UPPER16, SWAP16, nibbleProducts(weights, ra + k * step, x),
+                        nibbleProducts(weights, rb + k * step, x)).intoArray(staged, (k * 8 + p) * 32);
+            }
+        }
+    }
+
+    /**
+     * The remaining fold levels of {@code nk} staged blocks, leaving in int lane i row i's two partial sums over values
+     * 0..15 and 16..31, wrapped to 16 bits. Subtracting {@link #lanesCentre} times the activations' partial sums
+     * (job.activationHalfSums) leaves the partial sums of the centred products, which fit a short, so the wrapped
+     * result is exact; sign-extended and added in 32 bits they make the block sum centred by lanesCentre, which differs
+     * from the type's own centre only for the offset types, by a multiple of Σ q_a. Then the accumulators
+     * {@code acc[accAt..accAt+16)} advance as in {@link #finishRowLanes}.
+     */
+    private void finishNibbleLanes(short[] staged, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
+            int accAt) {
+        int[] corrections = job.activationHalfSums;
+        float[] ad = job.activationScales;
+        float[] as = job.activationBlockSums;
+        int[] sums = job.activationSums;
+        int recentre = lanesCentre() - layout.centre();
+        FloatVector sum = FloatVector.fromArray(F, acc, accAt);
+        for (int k = 0, f = 0; k < nk; k++, f += 8 * 32) {
+            ShortVector q0 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f),
+                    ShortVector.fromArray(S32, staged, f + 32));
+            ShortVector q1 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 64),
+                    ShortVector.fromArray(S32, staged, f + 96));
+            ShortVector q2 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 128),
+                    ShortVector.fromArray(S32, staged, f + 160));
+            ShortVector q3 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 192),
+                    ShortVector.fromArray(S32, staged, f + 224));
+            ShortVector t = foldShorts(UPPER2_OF_16, SWAP2_OF_16, foldShorts(UPPER4_OF_16, SWAP4_OF_16, q0, q1),
+                    foldShorts(UPPER4_OF_16, SWAP4_OF_16, q2, q3));
+            IntVector halves = t.sub(IntVector.broadcast(I, corrections[d + k]).reinterpretAsShorts())
+                    .reinterpretAsInts();
+            IntVector blockSums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(halves.lanewise(VectorOperators.ASHR, 16));
+            FloatVector s = (FloatVector) blockSums.convert(VectorOperators.I2F, 0);
+            if (recentre != 0) {
+                s = s.add((float) (recentre * sums[d + k]));
+            }
+            sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
+            if (wm != null) {
+                sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
+            }
+        }
+        sum.intoArray(acc, accAt);
+    }
+
+    /** As {@link LaneFold#fold}, on 32 short lanes. */
+    private static ShortVector foldShorts(VectorMask<Short> upper, VectorShuffle<Short> swap, ShortVector a,
+            ShortVector b) {
+        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
+    }
+
+    /** The stored 4-bit values of the block whose quants start at {@code at}, times x lane by lane (wrapping). */
+    private static ShortVector nibbleProducts(MemorySegment weights, long at, ShortVector x) {
+        return nibblesAsShorts(weights, at).mul(x);
+    }
+
+    /**
+     * The 32 nibbles of the 16 bytes at {@code at} as shorts: byte j's low nibble (value j) in lane 2j, its high
+     * nibble (value 16+j) in lane 2j+1, each byte zero-extended to an int lane and its high nibble shifted up 12 bits.
+     */
+    private static ShortVector nibblesAsShorts(MemorySegment weights, long at) {
+        IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+        return bytes.lanewise(VectorOperators.LSHL, 12).or(bytes).and(0x000F000F).reinterpretAsShorts();
     }
 
     /** As {@link #firstLevelBytes} for nibble types, with their stored values uncentred (see finishRowLanes). */
