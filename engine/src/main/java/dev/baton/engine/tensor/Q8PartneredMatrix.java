@@ -103,7 +103,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
             job.activationScales = d;
             job.activationBlockSums = s;
             if (layout.nibbles()) {
-                job.activationSums = blockSums(q, batch, scratch);
+                job.activationSums = lanesCentre() != layout.centre() ? blockSums(q, batch, scratch) : null;
                 job.activationShorts = asNibbleOrderShorts(q, batch * cols, scratch);
                 job.activationHalfSums = halfSumCorrections(q, batch, scratch);
             } else {
@@ -197,7 +197,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
         return layout.fifthBitsAt() < 0 ? 8 : 16;
     }
 
-    /** Σ q_a per activation block (exact integers), for the row-lane kernel's centre correction. */
+    /** Σ q_a per activation block (exact integers), for the offset types' re-centring in the nibble kernel. */
     private int[] blockSums(float[] q, int batch, Scratch scratch) {
         int[] sums = scratch.activationSums(batch * blocks);
         for (int k = 0; k < batch * blocks; k++) {
@@ -297,15 +297,12 @@ final class Q8PartneredMatrix extends TiledMatrix {
             chunkScales(r0 / TILE, k0, nk, wd, wm);
             for (int b = 0; b < batch; b++) {
                 int a = b * cols + k0 * BLOCK;
-                if (layout.nibbles() && layout.fifthBitsAt() < 0) {
-                    firstLevelNibbles16(rowAt, k0, nk, job.activationShorts, a, staged);
+                if (layout.nibbles()) {
+                    firstLevelNibbles(rowAt, k0, nk, job.activationShorts, a, staged);
                     finishNibbleLanes(staged, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
-                } else if (layout.nibbles()) {
-                    firstLevelNibbles(rowAt, k0, nk, job.activations, a, folded);
-                    finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
                 } else {
                     firstLevelBytes(rowAt, k0, nk, job.activationShorts, a, folded);
-                    finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
+                    finishRowLanes(folded, nk, wd, job, b * blocks + k0, acc, b * TILE);
                 }
             }
         }
@@ -319,19 +316,19 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     /*
      * The row-lane kernel, per activation row and chunk of blocks. Per block, each of the tile's 16 rows gets a vector
-     * of lane-wise products, read in place from the mapped weights, and a transposing add
-     * tree folds the 16 vectors into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots
-     * (row slot s starts at rowAt[s]) so that after four levels lane i holds row i. The first level (slot pairs) runs
-     * per layout for the whole chunk into folded[(k·8 + p)·16 ..]; the remaining levels and the scaling run in
-     * finishRowLanes. Keeping each piece a small method of its own lets C2 intrinsify every vector operation in it
-     * (one method holding both layouts grew too big, and its vector operations fell back to allocating Java code).
+     * of lane-wise products, read in place from the mapped weights, and a transposing add tree folds the 16 vectors
+     * into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots (row slot s starts at
+     * rowAt[s]) so that after four levels lane i holds row i. Per layout, the first level (slot pairs) runs for the
+     * whole chunk into a staging buffer, and the remaining levels and the scaling run in a second method. Keeping each
+     * piece a small method of its own lets C2 intrinsify every vector operation in it (a method holding more grew
+     * past C2's inlining node limit, and its vector operations fell back to allocating Java code).
      */
 
     /**
      * Signed-byte types multiply in 16-bit lanes (|q_w · q_a| &lt;= 128 · 127, so products and sums of two are exact
-     * there): a row's block is one 32-lane product vector; the first fold level adds its halves, and adjacent lanes
-     * are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for the other, as the
-     * float kernels of the other layouts leave them.
+     * there, but not sums of four): a row's block is one 32-lane product vector; the first fold level adds its halves,
+     * and adjacent lanes are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for
+     * the other, as floats for {@link #finishRowLanes}.
      */
     private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, float[] folded) {
         MemorySegment weights = data;
@@ -361,25 +358,28 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /*
      * Nibble types, whole blocks in 16-bit lanes: a row's block is one 32-lane product vector of its stored
      * (uncentred) values and the activations, and all four fold levels run on shorts. The lanes wrap modulo 2^16,
-     * which the last step undoes (see finishNibbleLanes). Two methods, as for the other layouts: written as one, C2
-     * stops inlining its vector calls.
+     * which the last step undoes (see finishNibbleLanes).
      */
 
     /**
      * The first fold level of blocks {@code [k0, k0+nk)}, a slot pair at a time: block k's slots 2p, 2p+1 to
      * {@code staged[(k·8 + p)·32 ..]}; activations from {@code a} on.
      */
-    private void firstLevelNibbles16(long[] rowAt, int k0, int nk, short[] aq, int a, short[] staged) {
+    private void firstLevelNibbles(long[] rowAt, int k0, int nk, short[] aq, int a, short[] staged) {
         MemorySegment weights = data;
-        long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
+        int quantsAt = layout.quantsAt();
+        int fifthBitsAt = layout.fifthBitsAt();
+        long chunkAt = (long) k0 * blockBytes;
         long step = blockBytes;
         for (int p = 0; p < 8; p++) {
             long ra = rowAt[2 * p] + chunkAt;
             long rb = rowAt[2 * p + 1] + chunkAt;
-            for (int k = 0; k < nk; k++) {
+            for (int k = 0; k < nk; k++, ra += step, rb += step) {
                 ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
-                foldShorts(UPPER16, SWAP16, nibbleProducts(weights, ra + k * step, x),
-                        nibbleProducts(weights, rb + k * step, x)).intoArray(staged, (k * 8 + p) * 32);
+                int fa = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, ra + fifthBitsAt);
+                int fb = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, rb + fifthBitsAt);
+                foldShorts(UPPER16, SWAP16, nibbleProducts(weights, ra + quantsAt, fa, x),
+                        nibbleProducts(weights, rb + quantsAt, fb, x)).intoArray(staged, (k * 8 + p) * 32);
             }
         }
     }
@@ -433,53 +433,37 @@ final class Q8PartneredMatrix extends TiledMatrix {
         return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
     }
 
-    /** The stored 4-bit values of the block whose quants start at {@code at}, times x lane by lane (wrapping). */
-    private static ShortVector nibbleProducts(MemorySegment weights, long at, ShortVector x) {
-        return nibblesAsShorts(weights, at).mul(x);
+    /**
+     * The stored values of the nibble block whose quants start at {@code at} (bit i of {@code fifthBits} is bit 4 of
+     * value i), times x lane by lane (wrapping).
+     */
+    private static ShortVector nibbleProducts(MemorySegment weights, long at, int fifthBits, ShortVector x) {
+        return nibblesAsShorts(weights, at, fifthBits).mul(x);
     }
 
     /**
-     * The 32 nibbles of the 16 bytes at {@code at} as shorts: byte j's low nibble (value j) in lane 2j, its high
-     * nibble (value 16+j) in lane 2j+1, each byte zero-extended to an int lane and its high nibble shifted up 12 bits.
+     * The 32 values of a nibble block as shorts: value j (byte j's low nibble) in lane 2j, value 16+j (its high
+     * nibble) in lane 2j+1. Each byte is zero-extended to an int lane and its high nibble shifted up 12 bits; the
+     * fifth bits j and 16+j land in bits 4 and 20 of int lane j.
      */
-    private static ShortVector nibblesAsShorts(MemorySegment weights, long at) {
+    private static ShortVector nibblesAsShorts(MemorySegment weights, long at, int fifthBits) {
         IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-        return bytes.lanewise(VectorOperators.LSHL, 12).or(bytes).and(0x000F000F).reinterpretAsShorts();
-    }
-
-    /** As {@link #firstLevelBytes} for nibble types, with their stored values uncentred (see finishRowLanes). */
-    private void firstLevelNibbles(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
-        MemorySegment weights = data;
-        long block = (long) k0 * blockBytes;
-        int quantsAt = layout.quantsAt();
-        int fifthBitsAt = layout.fifthBitsAt();
-        for (int k = 0; k < nk; k++, a += BLOCK, block += blockBytes) {
-            for (int p = 0; p < 8; p++) {
-                FloatVector a0 = FloatVector.fromArray(F, aq, a);
-                FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
-                long ra = rowAt[2 * p] + block;
-                long rb = rowAt[2 * p + 1] + block;
-                int fa = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, ra + fifthBitsAt);
-                int fb = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, rb + fifthBitsAt);
-                FloatVector pa = nibbleProducts(weights, ra + quantsAt, fa, a0, a1);
-                FloatVector pb = nibbleProducts(weights, rb + quantsAt, fb, a0, a1);
-                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
-            }
+        IntVector q = bytes.lanewise(VectorOperators.LSHL, 12).or(bytes).and(0x000F000F);
+        if (fifthBits != 0) {
+            q = q.or(IntVector.broadcast(I, fifthBits).lanewise(VectorOperators.LSHR, LANE_INDEX)
+                    .lanewise(VectorOperators.LSHL, 4).and(0x00100010));
         }
+        return q.reinterpretAsShorts();
     }
 
     /**
      * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
-     * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on. Nibble types subtract centre · Σ q_a here,
-     * once per block for all 16 rows.
+     * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on.
      */
-    private void finishRowLanes(float[] folded, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
+    private static void finishRowLanes(float[] folded, int nk, float[] wd, MatmulJob job, int d, float[] acc,
             int accAt) {
         float[] ad = job.activationScales;
-        float[] as = job.activationBlockSums;
-        int[] sums = job.activationSums;
-        int centre = layout.centre();
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
             FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
@@ -487,30 +471,9 @@ final class Q8PartneredMatrix extends TiledMatrix {
             FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
             FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
             FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
-            if (centre != 0) {
-                s = s.sub((float) (centre * sums[d + k]));
-            }
             sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
-            if (wm != null) {
-                sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
-            }
         }
         sum.intoArray(acc, accAt);
-    }
-
-    /** Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 32 signed bytes at {@code at} (exact: small integers). */
-    private static FloatVector byteProducts(MemorySegment weights, long at, FloatVector a0, FloatVector a1) {
-        return signedBytes(weights, at + 16).fma(a1, signedBytes(weights, at).mul(a0));
-    }
-
-    /**
-     * Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 16 nibble-packed bytes at {@code at}, uncentred, with bit i of
-     * {@code fifthBits} as bit 4 of value i.
-     */
-    private static FloatVector nibbleProducts(MemorySegment weights, long at, int fifthBits, FloatVector a0,
-            FloatVector a1) {
-        IntVector packed = packedNibbles(weights, at);
-        return highNibbles(packed, fifthBits).fma(a1, lowNibbles(packed, fifthBits).mul(a0));
     }
 
     /** The 16 signed bytes at {@code at}, byte j in lane j. */
