@@ -227,7 +227,13 @@ final class Q8PartneredMatrix extends TiledMatrix {
             } else if (job.panel) {
                 multiplyTileBatchLanes(r0, nr, job, scratch);
             } else {
-                multiplyTileRowLanes(r0, nr, job, scratch);
+                // The tile's scales are converted here rather than in multiplyTileRowLanes: inlined there, their
+                // vector code left too little of C2's inlining budget for the first fold level, whose vector
+                // operations then fell back to allocating Java code (the 5-bit and offset types).
+                float[] wd = scratch.weightScales(TILE * blocks);
+                float[] wm = offsets ? scratch.weightOffsets(TILE * blocks) : null;
+                chunkScales(t, 0, blocks, wd, wm);
+                multiplyTileRowLanes(r0, nr, job, scratch, wd, wm);
             }
         }
     }
@@ -281,28 +287,26 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
+    /** The row-lane kernel over one tile, whose scales (and offsets) are in wd (and wm) as chunkScales leaves them. */
+    private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch, float[] wd, float[] wm) {
         int batch = job.batch;
         long[] rowAt = scratch.rowOffsets(TILE);
         for (int i = 0; i < TILE; i++) {
             rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
         }
-        float[] wd = scratch.weightScales(TILE * CHUNK_BLOCKS);
-        float[] wm = offsets ? scratch.weightOffsets(TILE * CHUNK_BLOCKS) : null;
         float[] acc = scratch.accumulators(batch * TILE);
         float[] folded = scratch.lanes(8 * TILE * CHUNK_BLOCKS);
         short[] staged = scratch.stagedShorts(8 * 32 * CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
             int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
-            chunkScales(r0 / TILE, k0, nk, wd, wm);
             for (int b = 0; b < batch; b++) {
                 int a = b * cols + k0 * BLOCK;
                 if (layout.nibbles()) {
                     firstLevelNibbles(rowAt, k0, nk, job.activationShorts, a, staged);
-                    finishNibbleLanes(staged, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
+                    finishNibbleLanes(staged, nk, wd, wm, k0 * TILE, job, b * blocks + k0, acc, b * TILE);
                 } else {
                     firstLevelBytes(rowAt, k0, nk, job.activationShorts, a, folded);
-                    finishRowLanes(folded, nk, wd, job, b * blocks + k0, acc, b * TILE);
+                    finishRowLanes(folded, nk, wd, k0 * TILE, job, b * blocks + k0, acc, b * TILE);
                 }
             }
         }
@@ -392,8 +396,8 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * from the type's own centre only for the offset types, by a multiple of Σ q_a. Then the accumulators
      * {@code acc[accAt..accAt+16)} advance as in {@link #finishRowLanes}.
      */
-    private void finishNibbleLanes(short[] staged, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
-            int accAt) {
+    private void finishNibbleLanes(short[] staged, int nk, float[] wd, float[] wm, int scaleAt, MatmulJob job, int d,
+            float[] acc, int accAt) {
         int[] corrections = job.activationHalfSums;
         float[] ad = job.activationScales;
         float[] as = job.activationBlockSums;
@@ -419,9 +423,9 @@ final class Q8PartneredMatrix extends TiledMatrix {
             if (recentre != 0) {
                 s = s.add((float) (recentre * sums[d + k]));
             }
-            sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
+            sum = s.fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
             if (wm != null) {
-                sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
+                sum = FloatVector.fromArray(F, wm, scaleAt + k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
             }
         }
         sum.intoArray(acc, accAt);
@@ -461,8 +465,8 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
      * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on.
      */
-    private static void finishRowLanes(float[] folded, int nk, float[] wd, MatmulJob job, int d, float[] acc,
-            int accAt) {
+    private static void finishRowLanes(float[] folded, int nk, float[] wd, int scaleAt, MatmulJob job, int d,
+            float[] acc, int accAt) {
         float[] ad = job.activationScales;
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
@@ -471,7 +475,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
             FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
             FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
             FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
-            sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
+            sum = s.fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
         }
         sum.intoArray(acc, accAt);
     }
