@@ -134,14 +134,13 @@ final class SuperBlockMatrix extends TiledMatrix {
     private void rowTileInPlace(int r0, int nr, MatmulJob job, Scratch scratch) {
         int batch = job.batch;
         short[] stage = scratch.foldStage(blocks * ShortLaneFold.STAGE_PER_BLOCK);
-        int[] sums = scratch.tileSums(blocks);
+        int[] sums = scratch.tileSums(2 * blocks);
         for (int r = r0; r < r0 + nr; r++) {
             for (int b = 0; b < batch; b++) {
                 long row = r * rowBytes;
                 kquant.firstFoldLevel(data, row, blocks, job.activationShorts, b * cols, stage);
-                kquant.blockSums(stage, data, row, blocks, sums);
-                job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks,
-                        job.activationSums, b * blocks * scaleGroups);
+                kquant.blockSums(stage, data, row, blocks, job.activationSums, b * blocks * scaleGroups, sums);
+                job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks);
             }
         }
     }
