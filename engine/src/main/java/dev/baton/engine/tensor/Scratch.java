@@ -1,5 +1,7 @@
 package dev.baton.engine.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Per-thread working memory of the kernels: decoded weight tiles, converted activations and the reusable job object.
  * Arrays only grow, so after the first calls of a model's shapes a multiply allocates nothing.
@@ -13,6 +15,7 @@ final class Scratch {
     private long[] rowOffsets = new long[0];
     private byte[] quants = new byte[0];
     private float[] weights = new float[0];
+    private MemorySegment weightsView = MemorySegment.ofArray(weights);
     private float[] weightScales = new float[0];
     private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
@@ -37,8 +40,15 @@ final class Scratch {
     float[] weights(int n) {
         if (weights.length < n) {
             weights = new float[n];
+            weightsView = MemorySegment.ofArray(weights);
         }
         return weights;
+    }
+
+    /** {@link #weights} as a segment (kept, so that reading decoded rows like mapped ones allocates nothing). */
+    MemorySegment weightsView(int n) {
+        weights(n);
+        return weightsView;
     }
 
     float[] weightScales(int n) {
