@@ -1,13 +1,36 @@
 #!/usr/bin/env bash
-# Interleaved gateway benchmark: the engine alone (one process, batch 1 and 32), then bench-http against a running
-# `bin/baton up` at C = 1, 8, 32; REPS repetitions (A B A B …), so that the machine's drift hits both alike.
-#   BATON_WORKER_OPTS="-Dbaton.worker.max-batch=32" bin/baton up --port 18080 ...   (first)
-#   bench/gateway/compare.sh [URL] [MODEL.gguf] [REPS]
+# Interleaved gateway benchmark against a running `bin/baton up`, REPS repetitions (A B A B …), so that the machine's
+# drift hits every figure alike. Each repetition runs:
+#   - the engine alone (one process, batch 1 and 32: `bin/baton bench`),
+#   - bench-http against the gateway at C = 1, 8, 32 (64 tokens per request; C=32: 64 requests after 32 warm-up ones),
+#   - the pipeline alone at C = 32: 64 requests published straight to the system's own broker, 32 in flight (worker
+#     PipelineLoad, 5-token prompts, 64 tokens each), served by the same worker stages with no gateway, tokenizer,
+#     HTTP or client in the way: the pipeline's own throughput, to compare with the C=32 tokens/s.
+#   BATON_WORKER_OPTS="-Dbaton.worker.max-batch=32" bin/baton up --port 18080 --kafka-port 29092 ...   (first)
+#   bench/gateway/compare.sh [URL] [MODEL.gguf] [REPS] [KAFKA_BOOTSTRAP]
+# The pipeline-alone step needs the worker's test classes (./mvnw -q -pl worker -am verify -DskipTests) and the
+# broker's address (default 127.0.0.1:$BATON_KAFKA_PORT, else 19092); without them it is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 url="${1:-http://127.0.0.1:8080}"
 model="${2:-../shared/models/stories260K.gguf}"
 reps="${3:-3}"
+bootstrap="${4:-127.0.0.1:${BATON_KAFKA_PORT:-19092}}"
+export JAVA_HOME="${BATON_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+load_cp="worker/target/test-classes:worker/target/quarkus-app/lib/main/*"
+model_id="$(curl -sf "$url/v1/models" | sed -n 's/.*"id":"\([^"]*\)".*/\1/p' | head -1)"
+# the vocabulary size: the length of the token list (not every file has llama.vocab_size)
+vocab="$(bin/baton inspect "$model" 2>/dev/null | sed -n 's/^ *tokenizer\.ggml\.tokens *string\[\([0-9]*\)\].*/\1/p')"
+pipeline_alone() {
+  if [[ ! -f worker/target/test-classes/dev/baton/worker/bench/PipelineLoad.class || -z "$model_id" ]]; then
+    echo "(skipped: build the worker's test classes, and the gateway must list its model)"
+    return
+  fi
+  "$JAVA_HOME/bin/java" -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider \
+    --sun-misc-unsafe-memory-access=allow -cp "$load_cp" dev.baton.worker.bench.PipelineLoad \
+    --bootstrap "$bootstrap" --model-name "$model_id" --requests 64 --concurrency 32 --prompt-tokens 5 --max-tokens 64 \
+    --vocab "$vocab" 2>/dev/null | tail -1
+}
 for ((rep = 1; rep <= reps; rep++)); do
   echo "== rep $rep, load average $(cut -d' ' -f1 /proc/loadavg)"
   bin/baton bench --model "$model" --prompt-tokens 5 --gen-tokens 64 --batch 1,32 --threads 2 --json 2>/dev/null | tail -1
@@ -15,4 +38,6 @@ for ((rep = 1; rep <= reps; rep++)); do
     echo "-- C=$c"
     bin/baton bench-http --url "$url" --concurrency "$c" --requests $(( c < 8 ? 16 : 2 * c )) --max-tokens 64
   done
+  echo "-- pipeline alone, C=32"
+  pipeline_alone
 done

@@ -8,7 +8,7 @@ SERVICE_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL
 system_usage() {
   cat <<USAGE
 usage: bin/baton up [--model M.gguf] [--stages S] [--layers A-B,B-C,...] [--threads N] [--port P] [--gateways G]
-                    [--tokenizer-port P] [--worker-port P] [--kafka-port P]
+                    [--tokenizer-port P] [--worker-port P] [--kafka-port P] [--chat-template FILE]
   --model           GGUF file of a llama-family model (default models/default.gguf if present, else
                     ../shared/models/stories260K.gguf)
   --stages          pipeline stages, each its own worker process over a slice of the layers (default 2)
@@ -20,6 +20,7 @@ usage: bin/baton up [--model M.gguf] [--stages S] [--layers A-B,B-C,...] [--thre
   --tokenizer-port  tokenizer service port (default 8090)
   --worker-port     stage 0's port (default 8101); stage k listens on worker-port + k
   --kafka-port      broker port (default 19092; its controller takes the next one)
+  --chat-template   a Jinja chat template file to use instead of the model's own (tokenizer.chat_template)
 Extra JVM options per kind of process: BATON_GATEWAY_OPTS, BATON_WORKER_OPTS, BATON_TOKENIZER_OPTS
 (e.g. BATON_WORKER_OPTS="-Dbaton.worker.max-batch=32"; every key is listed in the module's README).
 USAGE
@@ -44,6 +45,7 @@ system_parse_up_args() {
   UP_TOKENIZER_PORT=8090
   UP_WORKER_PORT=8101
   UP_KAFKA_PORT="$KAFKA_PORT"
+  UP_CHAT_TEMPLATE=""
   while (( $# > 0 )); do
     [[ "$1" == -h || "$1" == --help ]] && { system_usage; exit 0; }
     (( $# >= 2 )) || { echo "baton up: $1 needs a value" >&2; system_usage >&2; exit 2; }
@@ -57,6 +59,7 @@ system_parse_up_args() {
       --tokenizer-port) UP_TOKENIZER_PORT="$2" ;;
       --worker-port) UP_WORKER_PORT="$2" ;;
       --kafka-port) UP_KAFKA_PORT="$2" ;;
+      --chat-template) UP_CHAT_TEMPLATE="$2" ;;
       *) echo "baton up: unknown option '$1'" >&2; system_usage >&2; exit 2 ;;
     esac
     shift 2
@@ -81,6 +84,10 @@ system_parse_up_args() {
   [[ -f "$UP_MODEL" ]] || { echo "baton up: model file '$UP_MODEL' does not exist" >&2; exit 2; }
   UP_MODEL="$(cd "$(dirname "$UP_MODEL")" && pwd)/$(basename "$UP_MODEL")"
   UP_MODEL_NAME="$(basename "$UP_MODEL" .gguf)"
+  if [[ -n "$UP_CHAT_TEMPLATE" ]]; then
+    [[ -f "$UP_CHAT_TEMPLATE" ]] || { echo "baton up: chat template file '$UP_CHAT_TEMPLATE' does not exist" >&2; exit 2; }
+    UP_CHAT_TEMPLATE="$(cd "$(dirname "$UP_CHAT_TEMPLATE")" && pwd)/$(basename "$UP_CHAT_TEMPLATE")"
+  fi
   if [[ -z "$UP_THREADS" ]]; then
     UP_THREADS=$(( $(nproc) / UP_STAGES ))
     (( UP_THREADS >= 1 )) || UP_THREADS=1
@@ -182,7 +189,8 @@ system_up() {
 
   local bootstrap="$KAFKA_BOOTSTRAP_LOCAL" i
   system_start_java tokenizer "$BATON_HOME/tokenizer-service/target/quarkus-app/quarkus-run.jar" \
-    "-Dquarkus.http.port=$UP_TOKENIZER_PORT" "-Dbaton.tokenizer.model=$UP_MODEL" -Xmx512m ${BATON_TOKENIZER_OPTS:-}
+    "-Dquarkus.http.port=$UP_TOKENIZER_PORT" "-Dbaton.tokenizer.model=$UP_MODEL" \
+    ${UP_CHAT_TEMPLATE:+"-Dbaton.tokenizer.chat-template=$UP_CHAT_TEMPLATE"} -Xmx512m ${BATON_TOKENIZER_OPTS:-}
   for ((i = 0; i < UP_STAGES; i++)); do
     local stage_flags=()
     (( i + 1 < UP_STAGES )) && stage_flags=("-Dbaton.worker.next=127.0.0.1:$((UP_WORKER_PORT + i + 1))")

@@ -18,7 +18,10 @@ import java.util.Arrays;
  * F32 cache everything is F32.
  *
  * <p>Work is split over (segment, key/value head) pairs, spread over the pool's threads, each with its own scratch: each
- * pair converts that head's cached keys and values of the sequence to F32 once, then serves every query head of its group and every row of the segment. Row {@code i} of a
+ * pair first applies RoPE to the step's keys of that head and to the queries of its group and stores the keys and
+ * values in the cache (so that per-row work runs on every thread rather than on the caller between two parallel
+ * loops), converts that head's cached keys and values of the sequence to F32 once, then serves every query head of its
+ * group and every row of the segment. Row {@code i} of a
  * segment starting at position {@code p} attends to positions {@code [0, p + i]}, all read back from the cache, so a
  * prefill chunk sees exactly what token-by-token decoding would. Each output value is computed by one task in a fixed
  * order: the result does not depend on the batch, the chunking or the thread count.
@@ -28,6 +31,7 @@ final class Attention implements ComputePool.ThreadRangeTask {
 
     private final ComputePool pool;
     private final KvCache cache;
+    private final Rope rope;
     private final int kvHeads;
     private final int headDim;
     private final int groupSize;
@@ -43,11 +47,14 @@ final class Attention implements ComputePool.ThreadRangeTask {
     private int[] segmentSlots;
     private int layer;
     private float[] q;
+    private float[] stepKeys;
+    private float[] stepValues;
     private float[] out;
 
-    Attention(LlamaConfig config, KvCache cache, ComputePool pool) {
+    Attention(LlamaConfig config, KvCache cache, Rope rope, ComputePool pool) {
         this.pool = pool;
         this.cache = cache;
+        this.rope = rope;
         this.kvHeads = config.kvHeads();
         this.headDim = config.headDim();
         this.groupSize = config.groupSize();
@@ -62,19 +69,24 @@ final class Attention implements ComputePool.ThreadRangeTask {
     }
 
     /**
-     * Computes the attention output of every row of the step ({@code qDim} floats per row, into {@code out}) from
-     * its rotated queries {@code q}, for layer {@code layer} of the range. The step's keys and values must already be
-     * in the cache.
+     * Rotates the step's queries {@code q} ({@code qDim} floats per row) and keys {@code k} ({@code kvDim} floats per
+     * row) in place by their positions ({@link Rope#prepare} must have run for this step), stores the keys and the
+     * values {@code v} in the cache for layer {@code layer} of the range, then computes the attention output of every
+     * row of the step ({@code qDim} floats per row, into {@code out}).
      */
-    void compute(StepBatch batch, int[] segmentSlots, int layer, float[] q, float[] out) {
+    void compute(StepBatch batch, int[] segmentSlots, int layer, float[] q, float[] k, float[] v, float[] out) {
         this.batch = batch;
         this.segmentSlots = segmentSlots;
         this.layer = layer;
         this.q = q;
+        this.stepKeys = k;
+        this.stepValues = v;
         this.out = out;
         pool.parallelFor(batch.segments() * kvHeads, this);
         this.batch = null;
         this.q = null;
+        this.stepKeys = null;
+        this.stepValues = null;
         this.out = null;
     }
 
@@ -92,7 +104,18 @@ final class Attention implements ComputePool.ThreadRangeTask {
         float[] att = scores[thread];
         int start = batch.startPosition(segment);
         int count = batch.tokenCount(segment);
-        cache.load(segmentSlots[segment], layer, kvHead, start + count, k, v);
+        int slot = segmentSlots[segment];
+        int kvDim = kvHeads * headDim;
+        for (int i = 0; i < count; i++) {
+            int row = batch.firstRow(segment) + i;
+            int at = row * kvDim + kvHead * headDim;
+            rope.rotateHead(stepKeys, at, row);
+            cache.storeHead(slot, layer, kvHead, start + i, stepKeys, at, stepValues, at);
+            for (int h = kvHead * groupSize; h < (kvHead + 1) * groupSize; h++) {
+                rope.rotateHead(q, row * qDim + h * headDim, row);
+            }
+        }
+        cache.load(slot, layer, kvHead, start + count, k, v);
         for (int i = 0; i < count; i++) {
             int row = batch.firstRow(segment) + i;
             int visible = start + i + 1;

@@ -241,12 +241,18 @@ public final class KvCache implements AutoCloseable {
 
     /** Stores the key and value rows ({@code kvDim} floats each) of one position of one layer of the range. */
     public void store(int slot, int layer, int position, float[] k, int kOffset, float[] v, int vOffset) {
+        for (int g = 0; g < kvHeads; g++) {
+            storeHead(slot, layer, g, position, k, kOffset + g * headDim, v, vOffset + g * headDim);
+        }
+    }
+
+    /** Stores one key/value head's key and value ({@code headDim} floats each) of one position of one layer. */
+    public void storeHead(int slot, int layer, int kvHead, int position, float[] k, int kOffset, float[] v,
+                          int vOffset) {
         MemorySegment page = pages[slotPages[slot][position / pageTokens]];
         int t = position % pageTokens;
-        for (int g = 0; g < kvHeads; g++) {
-            format.quantize(k, kOffset + g * headDim, page, offset(0, layer, g, t), headDim);
-            format.quantize(v, vOffset + g * headDim, page, offset(1, layer, g, t), headDim);
-        }
+        format.quantize(k, kOffset, page, offset(0, layer, kvHead, t), headDim);
+        format.quantize(v, vOffset, page, offset(1, layer, kvHead, t), headDim);
     }
 
     /**

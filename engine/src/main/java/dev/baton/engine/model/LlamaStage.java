@@ -14,8 +14,8 @@ import jdk.incubator.vector.VectorSpecies;
  *   x = embed(tokens)                        (first range)  or  the incoming activations
  *   for each block:
  *     h  = rmsnorm(x) · attn_norm
- *     q, k, v = h·Wq, h·Wk, h·Wv;  rope(q, k);  cache ← k, v
- *     x += attention(q, cache) · Wo
+ *     q, k, v = h·Wq, h·Wk, h·Wv
+ *     x += attention(rope(q), cache ← rope(k), v) · Wo
  *     h  = rmsnorm(x) · ffn_norm
  *     x += (silu(h·Wgate) ⊙ h·Wup) · Wdown
  *   logits = (rmsnorm(x) · output_norm) · Wout   (last range; last row of each segment only)
@@ -58,7 +58,7 @@ public final class LlamaStage implements AutoCloseable {
         this.capacity = capacity;
         int rows = capacity.maxTokens();
         this.rope = new Rope(config, weights.ropeFreqFactors(), rows);
-        this.attention = new Attention(config, cache, pool);
+        this.attention = new Attention(config, cache, rope, pool);
         this.normed = new float[rows * config.dim()];
         this.q = new float[rows * config.qDim()];
         this.k = new float[rows * config.kvDim()];
@@ -139,7 +139,6 @@ public final class LlamaStage implements AutoCloseable {
         }
 
         int dim = config.dim();
-        int kvDim = config.kvDim();
         for (int l = 0; l < weights.layers().size(); l++) {
             LayerWeights w = weights.layers().get(l);
 
@@ -148,14 +147,7 @@ public final class LlamaStage implements AutoCloseable {
             w.wq().multiply(normed, rows, q, pool);
             w.wk().multiply(normed, rows, k, pool);
             w.wv().multiply(normed, rows, v, pool);
-            rope.rotate(q, rows, config.heads());
-            rope.rotate(k, rows, config.kvHeads());
-            for (int s = 0; s < batch.segments(); s++) {
-                for (int r = batch.firstRow(s); r <= batch.lastRow(s); r++) {
-                    cache.store(segmentSlots[s], l, rowPositions[r], k, r * kvDim, v, r * kvDim);
-                }
-            }
-            attention.compute(batch, segmentSlots, l, q, attended);
+            attention.compute(batch, segmentSlots, l, q, k, v, attended);
             w.wo().multiply(attended, rows, projected, pool);
             add(x, projected, rows * dim);
 

@@ -8,7 +8,6 @@ package dev.baton.engine.model;
  * <p>Angles are computed in double precision once per row and step, then shared by every layer and head.
  */
 final class Rope {
-    private final int headDim;
     private final int pairs;
     private final double[] inverseFrequencies;
     private final double positionScale;
@@ -16,7 +15,6 @@ final class Rope {
     private final float[] sin;
 
     Rope(LlamaConfig config, float[] freqFactors, int maxRows) {
-        this.headDim = config.headDim();
         this.pairs = config.ropeDim() / 2;
         this.inverseFrequencies = new double[pairs];
         for (int i = 0; i < pairs; i++) {
@@ -40,22 +38,19 @@ final class Rope {
         }
     }
 
-    /** Rotates every head of {@code rows} rows of {@code x}, each row {@code heads · headDim} wide, in place. */
-    void rotate(float[] x, int rows, int heads) {
-        int width = heads * headDim;
-        for (int r = 0; r < rows; r++) {
-            int angles = r * pairs;
-            for (int h = 0; h < heads; h++) {
-                int base = r * width + h * headDim;
-                for (int i = 0; i < pairs; i++) {
-                    float c = cos[angles + i];
-                    float s = sin[angles + i];
-                    float x0 = x[base + 2 * i];
-                    float x1 = x[base + 2 * i + 1];
-                    x[base + 2 * i] = x0 * c - x1 * s;
-                    x[base + 2 * i + 1] = x0 * s + x1 * c;
-                }
-            }
+    /**
+     * Rotates head {@code head} of row {@code row} of {@code x} in place, for the position {@link #prepare} gave that
+     * row; {@code offset} is where the head starts in {@code x}.
+     */
+    void rotateHead(float[] x, int offset, int row) {
+        int angles = row * pairs;
+        for (int i = 0; i < pairs; i++) {
+            float c = cos[angles + i];
+            float s = sin[angles + i];
+            float x0 = x[offset + 2 * i];
+            float x1 = x[offset + 2 * i + 1];
+            x[offset + 2 * i] = x0 * c - x1 * s;
+            x[offset + 2 * i + 1] = x0 * s + x1 * c;
         }
     }
 }

@@ -1,5 +1,7 @@
 package dev.baton.engine.tensor;
 
+import java.lang.foreign.MemorySegment;
+
 /**
  * Per-thread working memory of the kernels: decoded weight tiles, converted activations and the reusable job object.
  * Arrays only grow, so after the first calls of a model's shapes a multiply allocates nothing.
@@ -14,10 +16,12 @@ final class Scratch {
     private long[] rowOffsets = new long[0];
     private byte[] quants = new byte[0];
     private float[] weights = new float[0];
+    private MemorySegment weightsView = MemorySegment.ofArray(weights);
     private float[] weightScales = new float[0];
     private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
     private short[] activationShorts = new short[0];
+    private short[] foldStage = new short[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
     private int[] activationHalfSums = new int[0];
@@ -38,8 +42,15 @@ final class Scratch {
     float[] weights(int n) {
         if (weights.length < n) {
             weights = new float[n];
+            weightsView = MemorySegment.ofArray(weights);
         }
         return weights;
+    }
+
+    /** {@link #weights} as a segment (kept, so that reading decoded rows like mapped ones allocates nothing). */
+    MemorySegment weightsView(int n) {
+        weights(n);
+        return weightsView;
     }
 
     float[] weightScales(int n) {
@@ -110,6 +121,14 @@ final class Scratch {
             activationShorts = new short[n];
         }
         return activationShorts;
+    }
+
+    /** Partly folded 16-bit products, passed between the steps of a K-quant decode kernel. */
+    short[] foldStage(int n) {
+        if (foldStage.length < n) {
+            foldStage = new short[n];
+        }
+        return foldStage;
     }
 
     float[] activationScales(int n) {

@@ -9,11 +9,14 @@ import java.util.Arrays;
  * (see {@link SuperBlockFormat}) where S_k and M_k are exact integers, so however they are computed the bits are the
  * same: every kernel below agrees with {@link #multiplyReference} bit for bit.
  *
- * <p>Rows are processed in tiles of {@link #TILE}; each weight super-block is unpacked once per multiply
- * ({@link SuperBlockFormat#unpack}) and reused for every activation row:
+ * <p>Rows are processed in tiles of {@link #TILE}; except in place, each weight super-block is unpacked once per
+ * multiply ({@link SuperBlockFormat#unpack}) and reused for every activation row:
  * <ul>
- * <li><b>row kernel</b> (batch below {@link #PANEL_MIN_BATCH}: decode): per row and block, one vector dot product per
- * activation row against the unpacked quants.</li>
+ * <li><b>in place</b> (batch below {@link #PANEL_MIN_BATCH}, types whose {@link SuperBlockFormat#readsInPlace}: Q4_K):
+ * per row and activation row, the quants are read straight from the weights and multiplied in 16-bit lanes
+ * ({@link ShortLaneFold}), in three steps (products and first fold level, block sums, block shares).</li>
+ * <li><b>row kernel</b> (batch below {@link #PANEL_MIN_BATCH}, other types): per row and block, one vector dot
+ * product per activation row against the unpacked quants.</li>
  * <li><b>batch lanes</b> (batched decode, prefill): activations are stored column-major in groups of L batch rows;
  * {@link SuperBlockKernels#PANEL_ROWS} rows' blocks are widened to floats and each weight is broadcast against L
  * batch rows at once, the partial sums kept in registers.</li>
@@ -36,6 +39,8 @@ final class SuperBlockMatrix extends TiledMatrix {
     private final int scaleGroups;
     private final int blocks;
     private final int blockBytes;
+    /** Decode takes the format's in-place kernel ({@link SuperBlockFormat#readsInPlace}). */
+    private final boolean inPlace;
 
     SuperBlockMatrix(SuperBlockFormat format, MemorySegment data, int rows, int cols) {
         super(format, data, rows, cols);
@@ -45,6 +50,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         this.scaleGroups = BLOCK / scaleGroup;
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
+        this.inPlace = format.readsInPlace();
     }
 
     @Override
@@ -60,6 +66,7 @@ final class SuperBlockMatrix extends TiledMatrix {
                         scaleGroup);
             }
             job.activations = q;
+            job.activationShorts = inPlace ? asShorts(q, batch * cols, scratch) : null;
             job.activationScales = d;
             job.activationSums = sums;
             return;
@@ -95,6 +102,15 @@ final class SuperBlockMatrix extends TiledMatrix {
         job.activationBlockSums = s;
     }
 
+    /** The quantized activations (integers in [-127, 127]) as shorts, for the 16-bit products of the decode kernels. */
+    private static short[] asShorts(float[] q, int n, Scratch scratch) {
+        short[] shorts = scratch.activationShorts(n);
+        for (int i = 0; i < n; i++) {
+            shorts[i] = (short) q[i];
+        }
+        return shorts;
+    }
+
     @Override
     int tileCount() {
         return (rows + TILE - 1) / TILE;
@@ -107,8 +123,24 @@ final class SuperBlockMatrix extends TiledMatrix {
             int nr = Math.min(TILE, rows - r0);
             if (job.panel) {
                 batchLaneTile(r0, nr, job, scratch);
+            } else if (inPlace) {
+                rowTileInPlace(r0, nr, job, scratch);
             } else {
                 rowTile(r0, nr, job, scratch);
+            }
+        }
+    }
+
+    private void rowTileInPlace(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int batch = job.batch;
+        short[] stage = scratch.foldStage(blocks * ShortLaneFold.STAGE_PER_BLOCK);
+        int[] sums = scratch.tileSums(2 * blocks);
+        for (int r = r0; r < r0 + nr; r++) {
+            for (int b = 0; b < batch; b++) {
+                long row = r * rowBytes;
+                kquant.firstFoldLevel(data, row, blocks, job.activationShorts, b * cols, stage);
+                kquant.blockSums(stage, data, row, blocks, job.activationSums, b * blocks * scaleGroups, sums);
+                job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks);
             }
         }
     }

@@ -13,12 +13,13 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The integer kernels' block sums are exact only within bounds: the K-quant kernels sum products in float lanes
- * (exact below 2^24), the 32-value types' decode kernels in 16-bit lanes (Q8_0 pairs of products, the nibble types
- * whole centred blocks or halves of them, wrapping modulo 2^16). Quantized Gaussian weights never come near those
- * bounds, so here the blocks are raw bytes (every quant, scale and min anywhere in its range; all bits set: the
- * largest quants, scales and mins; all bits clear: the most negative centred nibbles) and the activations are ±1,
- * which Q8_0 and Q8_K turn into ±127: the vector kernels must still agree with the integer reference bit for bit, on
- * the decode path and on the batch-lane path.
+ * (exact below 2^24; Q4_K's decode kernel in 16-bit lanes, exact only while eight products stay below 2^15), the
+ * 32-value types' decode kernels in 16-bit lanes (Q8_0 pairs of products, the nibble types whole centred blocks or
+ * halves of them, wrapping modulo 2^16). Quantized Gaussian weights never come near those bounds, so here the blocks
+ * are raw bytes (every quant, scale and min anywhere in its range; all bits set: the largest quants, scales and mins;
+ * all bits clear: the most negative centred nibbles) and the activations are ±1, which Q8_0 and Q8_K turn into ±127:
+ * the vector kernels must still agree with the integer reference bit for bit, on the decode path and on the
+ * batch-lane path.
  */
 class BlockSumsStayExactTest {
     private static final int ROWS = 19;

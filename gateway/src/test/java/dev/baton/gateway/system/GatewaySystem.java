@@ -6,7 +6,7 @@ import java.util.Map;
 
 /**
  * The system under test, started once per test JVM: a Kafka broker, the real tokenizer service (stories260K's
- * vocabulary with {@link VocabWithChatTemplate#TEMPLATE}), a
+ * vocabulary with {@link ChatTemplateWithExtras#TEMPLATE}), a
  * scripted stand-in pipeline, and two gateway processes — A owns reply partitions 0,1 with default settings; B owns
  * 2,3, requires an API key, admits at most 2 requests at once and gives up on a request after 3 s of silence.
  */
@@ -25,8 +25,9 @@ final class GatewaySystem {
         bootstrapServers = KafkaBrokerResource.bootstrapServers();
         pipeline = new ScriptedPipeline(bootstrapServers);
         Path shared = Path.of(System.getProperty("baton.shared", System.getenv().getOrDefault("BATON_SHARED", "../../shared")));
-        tokenizer = ServiceProcess.start("tokenizer", "tokenizer-service", Map.of("baton.tokenizer.model",
-                VocabWithChatTemplate.write(shared.resolve("models/stories260K.gguf")).toAbsolutePath().toString()));
+        tokenizer = ServiceProcess.start("tokenizer", "tokenizer-service", Map.of(
+                "baton.tokenizer.model", shared.resolve("models/stories260K.gguf").toAbsolutePath().toString(),
+                "baton.tokenizer.chat-template", ChatTemplateWithExtras.write().toAbsolutePath().toString()));
         gatewayA = ServiceProcess.start("gateway-a", "gateway", Map.of(
                 "kafka.bootstrap.servers", bootstrapServers,
                 "quarkus.grpc.clients.tokenizer.port", String.valueOf(tokenizer.port()),

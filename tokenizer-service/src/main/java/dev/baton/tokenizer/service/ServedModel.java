@@ -15,6 +15,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.jboss.logging.Logger;
@@ -50,10 +51,12 @@ public class ServedModel {
             throw new IllegalStateException("baton.tokenizer.model: no such file " + path.toAbsolutePath());
         }
         long started = System.nanoTime();
+        String templateFromFile = readChatTemplateFile();
         try (GgufFile file = GgufFile.open(path)) {
             GgufMetadata metadata = file.metadata();
             Tokenizer tokenizer = Tokenizer.fromGguf(metadata);
-            String source = metadata.optString("tokenizer.chat_template").orElse(null);
+            String source = templateFromFile != null ? templateFromFile
+                    : metadata.optString("tokenizer.chat_template").orElse(null);
             ModelInfoResponse info = describe(path, metadata, tokenizer.vocabulary(), source != null);
             ChatTemplate template = null;
             String problem = null;
@@ -62,7 +65,8 @@ public class ServedModel {
             } catch (TemplateSyntaxException e) {
                 // Encoding still works; only chat calls are refused, with this reason.
                 problem = e.getMessage();
-                LOG.warnf("%s: the chat template cannot be used, ApplyChatTemplate will fail: %s", path, problem);
+                LOG.warnf("%s: the chat template cannot be used, ApplyChatTemplate will fail: %s",
+                        config.chatTemplate().orElse(path), problem);
             }
             loaded = new Loaded(tokenizer, info, template, problem);
         } catch (IOException e) {
@@ -73,6 +77,20 @@ public class ServedModel {
         }
         LOG.infof("tokenizer for %s loaded from %s in %d ms (%d tokens)", loaded.info().getModel(), path,
                 (System.nanoTime() - started) / 1_000_000, loaded.info().getVocabSize());
+    }
+
+    /** The text of the {@code baton.tokenizer.chat-template} file, or null when none is configured. */
+    private String readChatTemplateFile() {
+        if (config.chatTemplate().isEmpty()) {
+            return null;
+        }
+        Path file = config.chatTemplate().get();
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new IllegalStateException("baton.tokenizer.chat-template: cannot read " + file.toAbsolutePath()
+                    + " as UTF-8 text (" + e + ")", e);
+        }
     }
 
     /** True once the vocabulary is loaded (readiness). */

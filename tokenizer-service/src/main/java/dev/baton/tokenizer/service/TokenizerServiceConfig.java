@@ -3,6 +3,7 @@ package dev.baton.tokenizer.service;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
+import java.util.Optional;
 
 /** The service's configuration keys, {@code baton.tokenizer.*} (also listed in README.md). */
 @ConfigMapping(prefix = "baton.tokenizer")
@@ -12,6 +13,13 @@ public interface TokenizerServiceConfig {
      * read, so a vocab-only GGUF works as well as the full model.
      */
     Path model();
+
+    /**
+     * A chat template file (Jinja, as in a model's {@code tokenizer_config.json}) used instead of the GGUF's own
+     * {@code tokenizer.chat_template} ({@code baton.tokenizer.chat-template}, optional): for a model whose file carries
+     * none, or a broken or unwanted one. A file that cannot be read stops the service at start.
+     */
+    Optional<Path> chatTemplate();
 
     /**
      * Largest text accepted by Encode and CountTokens, and largest total content of one ApplyChatTemplate call, in

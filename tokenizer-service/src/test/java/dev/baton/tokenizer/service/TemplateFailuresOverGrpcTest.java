@@ -26,10 +26,10 @@ class TemplateFailuresOverGrpcTest {
     public static class RefusingTemplate implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("baton.tokenizer.model", VocabWithTemplate.write(
+            return ChatTemplateFile.phi3VocabWith(
                     "{% if messages[0]['role'] == 'system' %}{{ raise_exception('System role not supported') }}"
                             + "{% endif %}{% if messages[0]['content'] == 'break' %}{{ messages | shuffle }}{% endif %}"
-                            + "{{ messages[0]['content'] }}").toString());
+                            + "{{ messages[0]['content'] }}");
         }
     }
 

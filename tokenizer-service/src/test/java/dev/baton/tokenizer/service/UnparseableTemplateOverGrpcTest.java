@@ -22,8 +22,7 @@ class UnparseableTemplateOverGrpcTest {
     public static class UnclosedTemplate implements QuarkusTestProfile {
         @Override
         public Map<String, String> getConfigOverrides() {
-            return Map.of("baton.tokenizer.model",
-                    VocabWithTemplate.write("{% for message in messages %}\n{{ message.content }}").toString());
+            return ChatTemplateFile.phi3VocabWith("{% for message in messages %}\n{{ message.content }}");
         }
     }
 

@@ -40,6 +40,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * request got its first token (all prompts prefilled) to the moment the first request finished. That window is the
  * steady state the pipeline is built for; the whole run's tokens per second is printed too.
  *
+ * <p>{@code --concurrency C} (default: all requests at once) keeps C requests in flight instead, publishing the next
+ * one when one finishes, as the gateway's load generator (bench-http) keeps C clients busy; the whole run's tokens
+ * per second is then the figure to compare with bench-http's (the decode window assumes one wave and is omitted).
+ *
  * <p>{@code position-group GROUP}: commits GROUP's offsets at the end of baton.requests, so a worker started in that
  * group reads only what is published afterwards.
  */
@@ -60,6 +64,7 @@ public final class PipelineLoad {
         int promptTokens = Integer.parseInt(options.getOrDefault("prompt-tokens", "32"));
         int maxTokens = Integer.parseInt(options.getOrDefault("max-tokens", "128"));
         int vocab = Integer.parseInt(options.getOrDefault("vocab", "32000"));
+        int concurrency = Math.min(requests, Integer.parseInt(options.getOrDefault("concurrency", "" + requests)));
         String model = options.get("model-name");
         List<String> statsUrls = options.containsKey("stats") ? List.of(options.get("stats").split(",")) : List.of();
         if (model == null) {
@@ -87,9 +92,9 @@ public final class PipelineLoad {
         try (KafkaConsumer<byte[], byte[]> replies = replyConsumer(bootstrap);
              KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
             long start = System.nanoTime();
-            for (InferenceRequest request : batch) {
-                producer.send(new ProducerRecord<>(BatonTopic.REQUESTS.topicName(),
-                        request.getRequestId().getBytes(StandardCharsets.UTF_8), request.toByteArray()));
+            int published = 0;
+            while (published < concurrency) {
+                publish(producer, batch.get(published++));
             }
             producer.flush();
             List<Long> arrivals = new ArrayList<>();
@@ -120,6 +125,9 @@ public final class PipelineLoad {
                         }
                         t.endNanos = now;
                         finished++;
+                        if (published < requests) {
+                            publish(producer, batch.get(published++));
+                        }
                     }
                 }
             }
@@ -133,7 +141,11 @@ public final class PipelineLoad {
             report.put("requests", requests);
             report.put("promptTokens", promptTokens);
             report.put("maxTokens", maxTokens);
-            report.put("decodeTokensPerSecond", inWindow / seconds(firstEnd - allDecoding));
+            if (concurrency == requests) {
+                report.put("decodeTokensPerSecond", inWindow / seconds(firstEnd - allDecoding));
+            } else {
+                report.put("concurrency", concurrency);
+            }
             report.put("endToEndTokensPerSecond", totalTokens / seconds(end - start));
             report.put("wallSeconds", seconds(end - start));
             List<Object> stages = new ArrayList<>();
@@ -143,6 +155,11 @@ public final class PipelineLoad {
             report.put("stages", stages);
             System.out.println(JSON.writeValueAsString(report));
         }
+    }
+
+    private static void publish(KafkaProducer<byte[], byte[]> producer, InferenceRequest request) {
+        producer.send(new ProducerRecord<>(BatonTopic.REQUESTS.topicName(),
+                request.getRequestId().getBytes(StandardCharsets.UTF_8), request.toByteArray()));
     }
 
     private static final class RequestTimes {
@@ -192,6 +209,7 @@ public final class PipelineLoad {
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("acks", "all");
+        p.put("linger.ms", "0"); // a request published mid-run goes out at once
         p.put("key.serializer", ByteArraySerializer.class.getName());
         p.put("value.serializer", ByteArraySerializer.class.getName());
         return new KafkaProducer<>(p);
