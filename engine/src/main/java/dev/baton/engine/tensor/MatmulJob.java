@@ -11,6 +11,8 @@ final class MatmulJob implements ComputePool.RangeTask {
     short[] activationShorts;
     float[] activationScales;
     int[] activationSums;
+    /** Per activation block, the packed 16-bit centre corrections of the nibble kernel (null when unused). */
+    int[] activationHalfSums;
     float[] activationBlockSums;
     int activationStride;
     /** Activations are laid out for the batch-lane (prefill) kernel rather than one row after another. */
@@ -29,6 +31,7 @@ final class MatmulJob implements ComputePool.RangeTask {
         activationShorts = null;
         activationScales = null;
         activationSums = null;
+        activationHalfSums = null;
         activationBlockSums = null;
         out = null;
     }

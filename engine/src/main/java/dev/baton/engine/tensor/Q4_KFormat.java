@@ -3,6 +3,8 @@ package dev.baton.engine.tensor;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
@@ -68,6 +70,9 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
         return total;
     }
 
+    /** The group of int lane j after {@link #blockSums}' fold and pair sum: bytes of the scales' long. */
+    private static final byte[] INT_LANE_GROUPS = ShortLaneFold.byteIndices(j -> j >> 1);
+
     @Override
     boolean readsInPlace() {
         return ShortLaneFold.AVAILABLE;
@@ -91,6 +96,45 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, a + 32)), upper, cross)
                         .intoArray(stage, st);
             }
+        }
+    }
+
+    /**
+     * S of every block of a row to {@code sums[2k]}, from its four first-level vectors: levels 8 and 16 leave in lane
+     * i eight products of group i/4. Adjacent lanes then share a group and their sum, 16 products of at most
+     * 15·127, still fits a short, so they are added within each int lane (no widening) before the group scales
+     * multiply them. M, the eight mins times the activations' group sums, to {@code sums[2k+1]}.
+     */
+    @Override
+    void blockSums(short[] stage, MemorySegment w, long row, int blocks, int[] asums, int sOff, int[] sums) {
+        VectorMask<Short> upper8 = ShortLaneFold.upper(8);
+        ShortVector cross8 = ShortLaneFold.cross(8);
+        VectorMask<Short> upper16 = ShortLaneFold.upper(16);
+        ShortVector cross16 = ShortLaneFold.cross(16);
+        ByteVector laneGroups = ShortLaneFold.byteIndex(INT_LANE_GROUPS);
+        long blk = row;
+        for (int k = 0, at = 0, s = sOff; k < blocks; k++, blk += BYTES, at += ShortLaneFold.STAGE_PER_BLOCK,
+                s += PackedScaleMins.GROUPS) {
+            IntVector f = ShortLaneFold.fold(
+                    ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, at),
+                            ShortVector.fromArray(ShortLaneFold.S, stage, at + 32), upper8, cross8),
+                    ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, at + 64),
+                            ShortVector.fromArray(ShortLaneFold.S, stage, at + 96), upper8, cross8),
+                    upper16, cross16).reinterpretAsInts();
+            // the high half of each int lane becomes the sum of both halves, then is shifted down with its sign
+            IntVector pairs = f.add(f.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            int fieldLow = w.get(LittleEndian.INT, blk + SCALES);
+            int fieldMid = w.get(LittleEndian.INT, blk + SCALES + 4);
+            int fieldHigh = w.get(LittleEndian.INT, blk + SCALES + 8);
+            IntVector laneScales = (IntVector) laneGroups.selectFrom(LongVector.broadcast(LongVector.SPECIES_128,
+                    PackedScaleMins.scales(fieldLow, fieldHigh)).reinterpretAsBytes())
+                    .convertShape(VectorOperators.B2I, ShortLaneFold.I, 0);
+            sums[2 * k] = pairs.mul(laneScales).reduceLanes(VectorOperators.ADD);
+            IntVector mins = (IntVector) LongVector.broadcast(LongVector.SPECIES_128,
+                    PackedScaleMins.mins(fieldMid, fieldHigh)).reinterpretAsBytes()
+                    .convertShape(VectorOperators.B2I, IntVector.SPECIES_256, 0);
+            sums[2 * k + 1] = mins.mul(IntVector.fromArray(IntVector.SPECIES_256, asums, s))
+                    .reduceLanes(VectorOperators.ADD);
         }
     }
 }

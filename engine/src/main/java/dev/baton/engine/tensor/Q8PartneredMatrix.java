@@ -23,9 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  * below and the scalar reference agree bit for bit on every machine.
  *
  * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks ({@link #ROW_CHUNK_BLOCKS}
- * in the row-lane kernel of byte types, see there). The quants are read
- * in place from the mapped weights, where the format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16
- * scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
+ * in the row-lane kernel of byte types, see there). The quants are read in place from the mapped weights, where the
+ * format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16 scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
  * scales widen to floats with one vector conversion. Then one of two kernels runs, both with 16-float vectors:
  * <ul>
  * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
@@ -49,6 +48,12 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
     private static final VectorMask<Short> UPPER16 = VectorMask.fromLong(S32, 0xFFFF0000L);
     private static final VectorShuffle<Short> SWAP16 = VectorShuffle.fromOp(S32, i -> i ^ 16);
+    private static final VectorMask<Short> UPPER8_OF_16 = VectorMask.fromLong(S32, 0xFF00FF00L);
+    private static final VectorShuffle<Short> SWAP8_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 8);
+    private static final VectorMask<Short> UPPER4_OF_16 = VectorMask.fromLong(S32, 0xF0F0F0F0L);
+    private static final VectorShuffle<Short> SWAP4_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 4);
+    private static final VectorMask<Short> UPPER2_OF_16 = VectorMask.fromLong(S32, 0xCCCCCCCCL);
+    private static final VectorShuffle<Short> SWAP2_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 2);
     /** The slot pair holding rows j and j + 8 of a tile (row i sits in slot bitreverse(i)). */
     private static final int[] PAIR_OF_ROW = {0, 4, 2, 6, 1, 5, 3, 7};
     private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
@@ -106,8 +111,15 @@ final class Q8PartneredMatrix extends TiledMatrix {
             job.activations = q;
             job.activationScales = d;
             job.activationBlockSums = s;
-            job.activationSums = layout.centre() != 0 ? blockSums(q, batch, scratch) : null;
-            job.activationShorts = layout.nibbles() ? null : asShorts(q, batch * cols, scratch);
+            if (layout.nibbles()) {
+                job.activationSums = lanesCentre() != layout.centre() ? blockSums(q, batch, scratch) : null;
+                job.activationShorts = asNibbleOrderShorts(q, batch * cols, scratch);
+                job.activationHalfSums = halfSumCorrections(q, batch, scratch);
+            } else {
+                job.activationSums = null;
+                job.activationShorts = asShorts(q, batch * cols, scratch);
+                job.activationHalfSums = null;
+            }
             return;
         }
         // Batch-lane layout: group g holds batch rows 16g..16g+15; q at ((g·cols + c)·16 + lane), d and s at
@@ -150,7 +162,51 @@ final class Q8PartneredMatrix extends TiledMatrix {
         return shorts;
     }
 
-    /** Σ q_a per activation block (exact integers), for the row-lane kernel's centre correction. */
+    /**
+     * The quantized activations as shorts in the lane order of {@link #nibblesAsShorts}: per block, value j in lane
+     * 2j and value 16+j in lane 2j+1.
+     */
+    private static short[] asNibbleOrderShorts(float[] q, int n, Scratch scratch) {
+        short[] shorts = scratch.activationShorts(n);
+        for (int block = 0; block < n; block += BLOCK) {
+            for (int j = 0; j < BLOCK / 2; j++) {
+                shorts[block + 2 * j] = (short) q[block + j];
+                shorts[block + 2 * j + 1] = (short) q[block + BLOCK / 2 + j];
+            }
+        }
+        return shorts;
+    }
+
+    /**
+     * Per activation block, {@link #lanesCentre} times the sum of values 0..15 in the low 16 bits and times the sum of
+     * values 16..31 in the high 16 bits (each at most 16 · 16 · 127 in magnitude, so exact as a short): what the
+     * nibble kernel subtracts from its two 16-bit partial sums per row to centre them.
+     */
+    private int[] halfSumCorrections(float[] q, int batch, Scratch scratch) {
+        int[] corrections = scratch.activationHalfSums(batch * blocks);
+        int centre = lanesCentre();
+        for (int k = 0; k < batch * blocks; k++) {
+            int low = 0;
+            int high = 0;
+            for (int j = 0; j < BLOCK / 2; j++) {
+                low += (int) q[k * BLOCK + j];
+                high += (int) q[k * BLOCK + BLOCK / 2 + j];
+            }
+            corrections[k] = (centre * high) << 16 | (centre * low) & 0xFFFF;
+        }
+        return corrections;
+    }
+
+    /**
+     * The centre the nibble kernel subtracts in its 16-bit lanes: 8 for 4-bit values, 16 for 5-bit ones, so that every
+     * centred value is in [-8, 7] or [-16, 15] and 16 products with activations in [-127, 127] sum to at most 32512 in
+     * magnitude, exact in a short, whatever the type's own centre (0 for the offset types).
+     */
+    private int lanesCentre() {
+        return layout.fifthBitsAt() < 0 ? 8 : 16;
+    }
+
+    /** Σ q_a per activation block (exact integers), for the offset types' re-centring in the nibble kernel. */
     private int[] blockSums(float[] q, int batch, Scratch scratch) {
         int[] sums = scratch.activationSums(batch * blocks);
         for (int k = 0; k < batch * blocks; k++) {
@@ -180,7 +236,13 @@ final class Q8PartneredMatrix extends TiledMatrix {
             } else if (job.panel) {
                 multiplyTileBatchLanes(r0, nr, job, scratch);
             } else {
-                multiplyTileRowLanes(r0, nr, job, scratch);
+                // The tile's scales are converted here rather than in multiplyTileRowLanes: inlined there, their
+                // vector code left too little of C2's inlining budget for the first fold level, whose vector
+                // operations then fell back to allocating Java code (the 5-bit and offset types).
+                float[] wd = scratch.weightScales(TILE * blocks);
+                float[] wm = offsets ? scratch.weightOffsets(TILE * blocks) : null;
+                chunkScales(t, 0, blocks, wd, wm);
+                multiplyTileRowLanes(r0, nr, job, scratch, wd, wm);
             }
         }
     }
@@ -234,28 +296,28 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
+    /** The row-lane kernel over one tile, whose scales (and offsets) are in wd (and wm) as chunkScales leaves them. */
+    private void multiplyTileRowLanes(int r0, int nr, MatmulJob job, Scratch scratch, float[] wd, float[] wm) {
         int batch = job.batch;
         long[] rowAt = scratch.rowOffsets(TILE);
         for (int i = 0; i < TILE; i++) {
             rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
         }
         int chunkBlocks = layout.nibbles() ? CHUNK_BLOCKS : ROW_CHUNK_BLOCKS;
-        float[] wd = scratch.weightScales(TILE * chunkBlocks);
-        float[] wm = offsets ? scratch.weightOffsets(TILE * chunkBlocks) : null;
         float[] acc = scratch.accumulators(batch * TILE);
         float[] folded = scratch.lanes(8 * TILE * chunkBlocks);
+        short[] staged = scratch.stagedShorts(8 * 32 * CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += chunkBlocks) {
             int nk = Math.min(chunkBlocks, blocks - k0);
-            chunkScales(r0 / TILE, k0, nk, wd, wm);
             for (int b = 0; b < batch; b++) {
                 int a = b * cols + k0 * BLOCK;
                 if (layout.nibbles()) {
-                    firstLevelNibbles(rowAt, k0, nk, job.activations, a, folded);
+                    firstLevelNibbles(rowAt, k0, nk, job.activationShorts, a, staged);
+                    finishNibbleLanes(staged, nk, wd, wm, k0 * TILE, job, b * blocks + k0, acc, b * TILE);
                 } else {
                     firstLevelBytes(rowAt, k0, nk, job.activationShorts, a, folded);
+                    finishRowLanes(folded, nk, wd, k0 * TILE, job, b * blocks + k0, acc, b * TILE);
                 }
-                finishRowLanes(folded, nk, wd, wm, job, b * blocks + k0, acc, b * TILE);
             }
         }
         float[] out = job.out;
@@ -268,19 +330,19 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     /*
      * The row-lane kernel, per activation row and chunk of blocks. Per block, each of the tile's 16 rows gets a vector
-     * of lane-wise products, read in place from the mapped weights, and a transposing add
-     * tree folds the 16 vectors into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots
-     * (row slot s starts at rowAt[s]) so that after four levels lane i holds row i. The first level (slot pairs) runs
-     * per layout for the whole chunk into folded[(k·8 + p)·16 ..]; the remaining levels and the scaling run in
-     * finishRowLanes. Keeping each piece a small method of its own lets C2 intrinsify every vector operation in it
-     * (one method holding both layouts grew too big, and its vector operations fell back to allocating Java code).
+     * of lane-wise products, read in place from the mapped weights, and a transposing add tree folds the 16 vectors
+     * into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots (row slot s starts at
+     * rowAt[s]) so that after four levels lane i holds row i. Per layout, the first level (slot pairs) runs for the
+     * whole chunk into a staging buffer, and the remaining levels and the scaling run in a second method. Keeping each
+     * piece a small method of its own lets C2 intrinsify every vector operation in it (a method holding more grew
+     * past C2's inlining node limit, and its vector operations fell back to allocating Java code).
      */
 
     /**
      * Signed-byte types multiply in 16-bit lanes (|q_w · q_a| &lt;= 128 · 127, so products and sums of two are exact
-     * there): a row's block is one 32-lane product vector; the first fold level adds its halves, and adjacent lanes
-     * are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for the other, as the
-     * float kernels of the other layouts leave them.
+     * there, but not sums of four): a row's block is one 32-lane product vector; the first fold level adds its halves,
+     * and adjacent lanes are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for
+     * the other, as floats for {@link #finishRowLanes}.
      */
     private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, float[] folded) {
         MemorySegment weights = data;
@@ -308,38 +370,115 @@ final class Q8PartneredMatrix extends TiledMatrix {
                 .convertShape(VectorOperators.B2S, S32, 0);
     }
 
-    /** As {@link #firstLevelBytes} for nibble types, with their stored values uncentred (see finishRowLanes). */
-    private void firstLevelNibbles(long[] rowAt, int k0, int nk, float[] aq, int a, float[] folded) {
+    /*
+     * Nibble types, whole blocks in 16-bit lanes: a row's block is one 32-lane product vector of its stored
+     * (uncentred) values and the activations, and all four fold levels run on shorts. The lanes wrap modulo 2^16,
+     * which the last step undoes (see finishNibbleLanes).
+     */
+
+    /**
+     * The first fold level of blocks {@code [k0, k0+nk)}, a slot pair at a time: block k's slots 2p, 2p+1 to
+     * {@code staged[(k·8 + p)·32 ..]}; activations from {@code a} on.
+     */
+    private void firstLevelNibbles(long[] rowAt, int k0, int nk, short[] aq, int a, short[] staged) {
         MemorySegment weights = data;
-        long block = (long) k0 * blockBytes;
         int quantsAt = layout.quantsAt();
         int fifthBitsAt = layout.fifthBitsAt();
-        for (int k = 0; k < nk; k++, a += BLOCK, block += blockBytes) {
-            for (int p = 0; p < 8; p++) {
-                FloatVector a0 = FloatVector.fromArray(F, aq, a);
-                FloatVector a1 = FloatVector.fromArray(F, aq, a + 16);
-                long ra = rowAt[2 * p] + block;
-                long rb = rowAt[2 * p + 1] + block;
+        long chunkAt = (long) k0 * blockBytes;
+        long step = blockBytes;
+        for (int p = 0; p < 8; p++) {
+            long ra = rowAt[2 * p] + chunkAt;
+            long rb = rowAt[2 * p + 1] + chunkAt;
+            for (int k = 0; k < nk; k++, ra += step, rb += step) {
+                ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
                 int fa = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, ra + fifthBitsAt);
                 int fb = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, rb + fifthBitsAt);
-                FloatVector pa = nibbleProducts(weights, ra + quantsAt, fa, a0, a1);
-                FloatVector pb = nibbleProducts(weights, rb + quantsAt, fb, a0, a1);
-                pa.blend(pb, UPPER8).add(pb.blend(pa, UPPER8).rearrange(SWAP8)).intoArray(folded, (k * 8 + p) * 16);
+                foldShorts(UPPER16, SWAP16, nibbleProducts(weights, ra + quantsAt, fa, x),
+                        nibbleProducts(weights, rb + quantsAt, fb, x)).intoArray(staged, (k * 8 + p) * 32);
             }
         }
     }
 
     /**
-     * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
-     * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on. Nibble types subtract centre · Σ q_a here,
-     * once per block for all 16 rows.
+     * The remaining fold levels of {@code nk} staged blocks, leaving in int lane i row i's two partial sums over values
+     * 0..15 and 16..31, wrapped to 16 bits. Subtracting {@link #lanesCentre} times the activations' partial sums
+     * (job.activationHalfSums) leaves the partial sums of the centred products, which fit a short, so the wrapped
+     * result is exact; sign-extended and added in 32 bits they make the block sum centred by lanesCentre, which differs
+     * from the type's own centre only for the offset types, by a multiple of Σ q_a. Then the accumulators
+     * {@code acc[accAt..accAt+16)} advance as in {@link #finishRowLanes}.
      */
-    private void finishRowLanes(float[] folded, int nk, float[] wd, float[] wm, MatmulJob job, int d, float[] acc,
-            int accAt) {
+    private void finishNibbleLanes(short[] staged, int nk, float[] wd, float[] wm, int scaleAt, MatmulJob job, int d,
+            float[] acc, int accAt) {
+        int[] corrections = job.activationHalfSums;
         float[] ad = job.activationScales;
         float[] as = job.activationBlockSums;
         int[] sums = job.activationSums;
-        int centre = layout.centre();
+        int recentre = lanesCentre() - layout.centre();
+        FloatVector sum = FloatVector.fromArray(F, acc, accAt);
+        for (int k = 0, f = 0; k < nk; k++, f += 8 * 32) {
+            ShortVector q0 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f),
+                    ShortVector.fromArray(S32, staged, f + 32));
+            ShortVector q1 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 64),
+                    ShortVector.fromArray(S32, staged, f + 96));
+            ShortVector q2 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 128),
+                    ShortVector.fromArray(S32, staged, f + 160));
+            ShortVector q3 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 192),
+                    ShortVector.fromArray(S32, staged, f + 224));
+            ShortVector t = foldShorts(UPPER2_OF_16, SWAP2_OF_16, foldShorts(UPPER4_OF_16, SWAP4_OF_16, q0, q1),
+                    foldShorts(UPPER4_OF_16, SWAP4_OF_16, q2, q3));
+            IntVector halves = t.sub(IntVector.broadcast(I, corrections[d + k]).reinterpretAsShorts())
+                    .reinterpretAsInts();
+            IntVector blockSums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                    .add(halves.lanewise(VectorOperators.ASHR, 16));
+            FloatVector s = (FloatVector) blockSums.convert(VectorOperators.I2F, 0);
+            if (recentre != 0) {
+                s = s.add((float) (recentre * sums[d + k]));
+            }
+            sum = s.fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
+            if (wm != null) {
+                sum = FloatVector.fromArray(F, wm, scaleAt + k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
+            }
+        }
+        sum.intoArray(acc, accAt);
+    }
+
+    /** As {@link LaneFold#fold}, on 32 short lanes. */
+    private static ShortVector foldShorts(VectorMask<Short> upper, VectorShuffle<Short> swap, ShortVector a,
+            ShortVector b) {
+        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
+    }
+
+    /**
+     * The stored values of the nibble block whose quants start at {@code at} (bit i of {@code fifthBits} is bit 4 of
+     * value i), times x lane by lane (wrapping).
+     */
+    private static ShortVector nibbleProducts(MemorySegment weights, long at, int fifthBits, ShortVector x) {
+        return nibblesAsShorts(weights, at, fifthBits).mul(x);
+    }
+
+    /**
+     * The 32 values of a nibble block as shorts: value j (byte j's low nibble) in lane 2j, value 16+j (its high
+     * nibble) in lane 2j+1. Each byte is zero-extended to an int lane and its high nibble shifted up 12 bits; the
+     * fifth bits j and 16+j land in bits 4 and 20 of int lane j.
+     */
+    private static ShortVector nibblesAsShorts(MemorySegment weights, long at, int fifthBits) {
+        IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
+                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+        IntVector q = bytes.lanewise(VectorOperators.LSHL, 12).or(bytes).and(0x000F000F);
+        if (fifthBits != 0) {
+            q = q.or(IntVector.broadcast(I, fifthBits).lanewise(VectorOperators.LSHR, LANE_INDEX)
+                    .lanewise(VectorOperators.LSHL, 4).and(0x00100010));
+        }
+        return q.reinterpretAsShorts();
+    }
+
+    /**
+     * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
+     * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on.
+     */
+    private static void finishRowLanes(float[] folded, int nk, float[] wd, int scaleAt, MatmulJob job, int d,
+            float[] acc, int accAt) {
+        float[] ad = job.activationScales;
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
             FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
@@ -347,30 +486,9 @@ final class Q8PartneredMatrix extends TiledMatrix {
             FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
             FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
             FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
-            if (centre != 0) {
-                s = s.sub((float) (centre * sums[d + k]));
-            }
-            sum = s.fma(FloatVector.fromArray(F, wd, k * TILE).mul(ad[d + k]), sum);
-            if (wm != null) {
-                sum = FloatVector.fromArray(F, wm, k * TILE).fma(FloatVector.broadcast(F, as[d + k]), sum);
-            }
+            sum = s.fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
         }
         sum.intoArray(acc, accAt);
-    }
-
-    /** Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 32 signed bytes at {@code at} (exact: small integers). */
-    private static FloatVector byteProducts(MemorySegment weights, long at, FloatVector a0, FloatVector a1) {
-        return signedBytes(weights, at + 16).fma(a1, signedBytes(weights, at).mul(a0));
-    }
-
-    /**
-     * Lane j: q[j]·a0[j] + q[16+j]·a1[j] for the 16 nibble-packed bytes at {@code at}, uncentred, with bit i of
-     * {@code fifthBits} as bit 4 of value i.
-     */
-    private static FloatVector nibbleProducts(MemorySegment weights, long at, int fifthBits, FloatVector a0,
-            FloatVector a1) {
-        IntVector packed = packedNibbles(weights, at);
-        return highNibbles(packed, fifthBits).fma(a1, lowNibbles(packed, fifthBits).mul(a0));
     }
 
     /** The 16 signed bytes at {@code at}, byte j in lane j. */

@@ -4,11 +4,6 @@ import java.lang.foreign.MemorySegment;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorMask;
 
 /**
  * The K-quant layout Q4_K and Q5_K share ahead of their quants: f16 {@code d}, f16 {@code dmin}, then 12 bytes of
@@ -18,10 +13,6 @@ abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
     static final int SCALES = 4;
     /** Eight bytes of a byte array as one little-endian long. */
     private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
-
-    /** After {@link #blockSums}' fold, lane i holds group i/4: the scale bytes of lanes 0–15 and of lanes 16–31. */
-    private static final byte[] LOWER_LANE_GROUPS = ShortLaneFold.byteIndices(i -> i >> 2);
-    private static final byte[] UPPER_LANE_GROUPS = ShortLaneFold.byteIndices(i -> 4 + (i >> 2));
 
     private final int blockBytes;
 
@@ -65,41 +56,13 @@ abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
     }
 
     @Override
-    final void blockSums(short[] stage, MemorySegment w, long row, int blocks, int[] sums) {
-        VectorMask<Short> upper8 = ShortLaneFold.upper(8);
-        ShortVector cross8 = ShortLaneFold.cross(8);
-        VectorMask<Short> upper16 = ShortLaneFold.upper(16);
-        ShortVector cross16 = ShortLaneFold.cross(16);
-        ByteVector lowerLanes = ShortLaneFold.byteIndex(LOWER_LANE_GROUPS);
-        ByteVector upperLanes = ShortLaneFold.byteIndex(UPPER_LANE_GROUPS);
-        long blk = row;
-        for (int k = 0, at = 0; k < blocks; k++, blk += blockBytes, at += ShortLaneFold.STAGE_PER_BLOCK) {
-            ShortVector f = ShortLaneFold.fold(
-                    ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, at),
-                            ShortVector.fromArray(ShortLaneFold.S, stage, at + 32), upper8, cross8),
-                    ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, at + 64),
-                            ShortVector.fromArray(ShortLaneFold.S, stage, at + 96), upper8, cross8),
-                    upper16, cross16);
-            long scales = PackedScaleMins.scales(w.get(LittleEndian.INT, blk + 4), w.get(LittleEndian.INT, blk + 12));
-            ByteVector bytes = LongVector.broadcast(LongVector.SPECIES_128, scales).reinterpretAsBytes();
-            sums[k] = ShortLaneFold.scaledSum(f, bytes, lowerLanes, upperLanes);
-        }
-    }
-
-    @Override
-    final float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff, int[] asums,
-            int sOff) {
+    final float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff) {
         float acc = 0f;
         long blk = row;
         for (int k = 0; k < blocks; k++, blk += blockBytes) {
-            long head = w.get(LittleEndian.LONG, blk);
-            long mins = PackedScaleMins.mins(w.get(LittleEndian.INT, blk + 8), w.get(LittleEndian.INT, blk + 12));
-            int minSum = 0;
-            for (int j = 0, s = sOff + k * PackedScaleMins.GROUPS; j < PackedScaleMins.GROUPS; j++, s++, mins >>>= 8) {
-                minSum += (int) (mins & 0xFF) * asums[s];
-            }
+            int head = w.get(LittleEndian.INT, blk);
             acc += blockProduct(Float.float16ToFloat((short) head), Float.float16ToFloat((short) (head >>> 16)),
-                    ad[dOff + k], sums[k], minSum, true);
+                    ad[dOff + k], sums[2 * k], sums[2 * k + 1], true);
         }
         return acc;
     }

@@ -12,6 +12,7 @@ final class Scratch {
     final MatmulJob job = new MatmulJob();
     private final UnpackedSuperBlock superBlock = new UnpackedSuperBlock();
     private float[] folded = new float[0];
+    private short[] stagedShorts = new short[0];
     private long[] rowOffsets = new long[0];
     private byte[] quants = new byte[0];
     private float[] weights = new float[0];
@@ -23,6 +24,7 @@ final class Scratch {
     private short[] foldStage = new short[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
+    private int[] activationHalfSums = new int[0];
     private int[] tileSums = new int[0];
     private float[] activationBlockSums = new float[0];
     private float[] accumulators = new float[0];
@@ -83,6 +85,14 @@ final class Scratch {
         return folded;
     }
 
+    /** Small per-kernel staging buffer of 16-bit lanes. */
+    short[] stagedShorts(int n) {
+        if (stagedShorts.length < n) {
+            stagedShorts = new short[n];
+        }
+        return stagedShorts;
+    }
+
     /** Unpacked quantized weights (signed bytes). */
     byte[] quants(int n) {
         if (quants.length < n) {
@@ -133,6 +143,13 @@ final class Scratch {
             activationSums = new int[n];
         }
         return activationSums;
+    }
+
+    int[] activationHalfSums(int n) {
+        if (activationHalfSums.length < n) {
+            activationHalfSums = new int[n];
+        }
+        return activationHalfSums;
     }
 
     /** Exact integer sums of a register tile. */

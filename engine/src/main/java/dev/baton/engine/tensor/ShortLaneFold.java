@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * The 16-bit arithmetic of the K-quant decode kernels: 32-lane short vectors of products {@code q·a} (a quant
  * times a Q8_K activation) are added by a transposing tree (as {@link LaneFold} does for floats: level h takes lane i
  * from one vector where bit h of i is clear, from the other where it is set, and adds lane i^h) until each lane holds
- * the sum of 8 products of one scale group, then widened to ints and multiplied by the group scales. Eight products
- * fit a short for every type that uses this: Q4_K 8·15·127, Q5_K 8·31·127, Q6_K 8·32·127 = 32512 &lt; 2^15.
+ * a sum of products of one scale group small enough for a short (for Q4_K, 16 products of at most 15·127), then
+ * widened to ints and multiplied by the group scales.
  *
  * <p>Kernels take each level's mask ({@link #upper}) and index vector ({@link #cross}) into locals once, before their
  * loops: a mask or shuffle constant used inside a loop is re-read from its Java object at every use (C2 cannot move
@@ -59,7 +59,7 @@ final class ShortLaneFold {
         }
     }
 
-    /** Sixteen byte indices, {@code index(i)} in byte i, for {@link #scaledSum}; load with {@link #byteIndex(byte[])}. */
+    /** Sixteen byte indices, {@code index(i)} in byte i, for a kernel's {@code selectFrom}; load with {@link #byteIndex}. */
     static byte[] byteIndices(java.util.function.IntUnaryOperator index) {
         byte[] bytes = new byte[B16.length()];
         for (int i = 0; i < bytes.length; i++) {
@@ -84,17 +84,5 @@ final class ShortLaneFold {
     static ShortVector bytes(MemorySegment w, long at) {
         return (ShortVector) ByteVector.fromMemorySegment(B32, w, at, ByteOrder.LITTLE_ENDIAN)
                 .convertShape(VectorOperators.B2S, S, 0);
-    }
-
-    /**
-     * Σ_i f[i]·scale(i) exactly, where the scale of lane i is byte {@code lanes0[i]} (i &lt; 16) or {@code lanes1[i-16]}
-     * of {@code scales}: the lanes' group scales as signed bytes, arranged by the caller's index vectors.
-     */
-    static int scaledSum(ShortVector f, ByteVector scales, ByteVector lanes0, ByteVector lanes1) {
-        IntVector s0 = (IntVector) lanes0.selectFrom(scales).convertShape(VectorOperators.B2I, I, 0);
-        IntVector s1 = (IntVector) lanes1.selectFrom(scales).convertShape(VectorOperators.B2I, I, 0);
-        IntVector f0 = (IntVector) f.convertShape(VectorOperators.S2I, I, 0);
-        IntVector f1 = (IntVector) f.convertShape(VectorOperators.S2I, I, 1);
-        return f0.mul(s0).add(f1.mul(s1)).reduceLanes(VectorOperators.ADD);
     }
 }

@@ -82,16 +82,19 @@ abstract class SuperBlockFormat implements WeightFormat {
         throw new UnsupportedOperationException(type() + " has no in-place decode kernel");
     }
 
-    /** Decode step 2: S of each block from {@code stage} and the block's scales, to {@code sums[k]}. */
-    void blockSums(short[] stage, MemorySegment w, long row, int blocks, int[] sums) {
+    /**
+     * Decode step 2: S of each block from {@code stage} and the block's scales to {@code sums[2k]}, and (types with
+     * mins) M from the activations' sums per scale group {@code asums[sOff..]} to {@code sums[2k+1]}.
+     */
+    void blockSums(short[] stage, MemorySegment w, long row, int blocks, int[] asums, int sOff, int[] sums) {
         throw new UnsupportedOperationException(type() + " has no in-place decode kernel");
     }
 
     /**
-     * Decode step 3, one output: {@code Σ_k blockProduct(d_k, dmin_k, ad[dOff+k], sums[k], M_k)} in block order,
-     * M_k from the activations' sums per scale group {@code asums[sOff..]}.
+     * Decode step 3, one output: {@code Σ_k blockProduct(d_k, dmin_k, ad[dOff+k], S_k, M_k)} in block order, S_k and
+     * M_k from {@code sums} as step 2 left them.
      */
-    float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff, int[] asums, int sOff) {
+    float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff) {
         throw new UnsupportedOperationException(type() + " has no in-place decode kernel");
     }
 

@@ -12,7 +12,8 @@ import java.util.Arrays;
  * <p>Rows are processed in tiles of {@link #TILE}; except in place, each weight super-block is unpacked once per
  * multiply ({@link SuperBlockFormat#unpack}) and reused for every activation row:
  * <ul>
- * <li><b>in place</b> (batch below {@link #PANEL_MIN_BATCH}, types whose {@link SuperBlockFormat#readsInPlace}: Q4_K):
+ * <li><b>in place</b> (batch up to {@link #IN_PLACE_MAX_BATCH}, types whose {@link SuperBlockFormat#readsInPlace}:
+ * Q4_K):
  * per row and activation row, the quants are read straight from the weights and multiplied in 16-bit lanes
  * ({@link ShortLaneFold}), in three steps (products and first fold level, block sums, block shares).</li>
  * <li><b>row kernel</b> (batch below {@link #PANEL_MIN_BATCH}, other types): per row and block, one vector dot
@@ -27,6 +28,11 @@ final class SuperBlockMatrix extends TiledMatrix {
     static final int TILE = 16;
     /** From this batch size on, the batch-lane kernel is faster. */
     static final int PANEL_MIN_BATCH = 6;
+    /**
+     * Up to this batch size the in-place kernel is faster; beyond it, unpacking a block once for all activation rows
+     * wins (Q4_K, CPU time per multiply: equal at batch 2, 8 % slower in place at 3 and 5).
+     */
+    static final int IN_PLACE_MAX_BATCH = 2;
     private static final int BLOCK = SuperBlockFormat.BLOCK;
     private static final int GROUPS = SuperBlockFormat.GROUPS;
     private static final int L = KernelSpecies.LANES;
@@ -66,7 +72,7 @@ final class SuperBlockMatrix extends TiledMatrix {
                         scaleGroup);
             }
             job.activations = q;
-            job.activationShorts = inPlace ? asShorts(q, batch * cols, scratch) : null;
+            job.activationShorts = inPlace && batch <= IN_PLACE_MAX_BATCH ? asShorts(q, batch * cols, scratch) : null;
             job.activationScales = d;
             job.activationSums = sums;
             return;
@@ -123,7 +129,7 @@ final class SuperBlockMatrix extends TiledMatrix {
             int nr = Math.min(TILE, rows - r0);
             if (job.panel) {
                 batchLaneTile(r0, nr, job, scratch);
-            } else if (inPlace) {
+            } else if (job.activationShorts != null) {
                 rowTileInPlace(r0, nr, job, scratch);
             } else {
                 rowTile(r0, nr, job, scratch);
@@ -134,14 +140,13 @@ final class SuperBlockMatrix extends TiledMatrix {
     private void rowTileInPlace(int r0, int nr, MatmulJob job, Scratch scratch) {
         int batch = job.batch;
         short[] stage = scratch.foldStage(blocks * ShortLaneFold.STAGE_PER_BLOCK);
-        int[] sums = scratch.tileSums(blocks);
+        int[] sums = scratch.tileSums(2 * blocks);
         for (int r = r0; r < r0 + nr; r++) {
             for (int b = 0; b < batch; b++) {
                 long row = r * rowBytes;
                 kquant.firstFoldLevel(data, row, blocks, job.activationShorts, b * cols, stage);
-                kquant.blockSums(stage, data, row, blocks, sums);
-                job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks,
-                        job.activationSums, b * blocks * scaleGroups);
+                kquant.blockSums(stage, data, row, blocks, job.activationSums, b * blocks * scaleGroups, sums);
+                job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks);
             }
         }
     }
