@@ -24,8 +24,9 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks ({@link #ROW_CHUNK_BLOCKS}
  * in the row-lane kernel of byte types, see there). The quants are read in place from the mapped weights, where the
- * format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16 scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
- * scales widen to floats with one vector conversion. Then one of two kernels runs, both with 16-float vectors:
+ * format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16 scales (and offsets) are copied once, at
+ * construction, into a table transposed per tile, so that a block's 16 scales widen to floats with one vector
+ * conversion. Then one of two kernels runs, both with 16-float vectors:
  * <ul>
  * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
  * products are computed across columns and folded by a transposing add tree into one vector whose lane i is row i's
