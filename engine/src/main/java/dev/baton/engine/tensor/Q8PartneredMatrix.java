@@ -22,11 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * float whatever order it is summed in). That order does not depend on the vector width or the kernel, so the kernels
  * below and the scalar reference agree bit for bit on every machine.
  *
- * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks ({@link #ROW_CHUNK_BLOCKS}
- * in the row-lane kernel of byte types, see there). The quants are read in place from the mapped weights, where the
- * format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16 scales (and offsets) are copied once, at
- * construction, into a table transposed per tile, so that a block's 16 scales widen to floats with one vector
- * conversion. Then one of two kernels runs, both with 16-float vectors:
+ * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks. The quants are read
+ * in place from the mapped weights, where the format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16
+ * scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
+ * scales widen to floats with one vector conversion. Then one of two kernels runs, both with 16-float vectors:
  * <ul>
  * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
  * products are computed across columns and folded by a transposing add tree into one vector whose lane i is row i's
@@ -55,8 +54,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorShuffle<Short> SWAP4_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 4);
     private static final VectorMask<Short> UPPER2_OF_16 = VectorMask.fromLong(S32, 0xCCCCCCCCL);
     private static final VectorShuffle<Short> SWAP2_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 2);
-    /** The slot pair holding rows j and j + 8 of a tile (row i sits in slot bitreverse(i)). */
-    private static final int[] PAIR_OF_ROW = {0, 4, 2, 6, 1, 5, 3, 7};
     private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
@@ -66,14 +63,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /** Blocks per chunk: 16 rows × 256 columns, 16 KiB as floats in the batch-lane kernel (stays in L1). */
     static final int CHUNK_BLOCKS = 8;
     private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
-    /**
-     * Blocks per chunk of the row-lane kernel on byte types: whole rows up to 2048 columns (32 KiB of first-level
-     * sums). Batch-1 decode reads every weight from memory once; walking each row in one long run, four rows at a
-     * time (j, j+4, j+8, j+12 for j = 0..3), lets the hardware prefetcher stream them (chunks of 8 blocks, 16 rows
-     * interleaved 272 bytes at a time, left streamed products at 0.75–0.85× this speed; two rows at a time, 0.8–0.9×
-     * on rows of 2048 columns and more, measured).
-     */
-    static final int ROW_CHUNK_BLOCKS = 64;
     /** From this batch size on, the batch-lane kernel is faster. */
     static final int PANEL_MIN_BATCH = 8;
 
@@ -305,12 +294,11 @@ final class Q8PartneredMatrix extends TiledMatrix {
         for (int i = 0; i < TILE; i++) {
             rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
         }
-        int chunkBlocks = layout.nibbles() ? CHUNK_BLOCKS : ROW_CHUNK_BLOCKS;
         float[] acc = scratch.accumulators(batch * TILE);
-        float[] folded = scratch.lanes(8 * TILE * chunkBlocks);
+        float[] folded = scratch.lanes(8 * TILE * CHUNK_BLOCKS);
         short[] staged = scratch.stagedShorts(8 * 32 * CHUNK_BLOCKS);
-        for (int k0 = 0; k0 < blocks; k0 += chunkBlocks) {
-            int nk = Math.min(chunkBlocks, blocks - k0);
+        for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
+            int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
             for (int b = 0; b < batch; b++) {
                 int a = b * cols + k0 * BLOCK;
                 if (layout.nibbles()) {
@@ -350,27 +338,17 @@ final class Q8PartneredMatrix extends TiledMatrix {
         MemorySegment weights = data;
         long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
         long step = blockBytes;
-        for (int j = 0; j < 4; j++) {
-            int p = PAIR_OF_ROW[j];
-            int q = PAIR_OF_ROW[j + 4];
+        for (int p = 0; p < 8; p++) {
             long ra = rowAt[2 * p] + chunkAt;
             long rb = rowAt[2 * p + 1] + chunkAt;
-            long rc = rowAt[2 * q] + chunkAt;
-            long rd = rowAt[2 * q + 1] + chunkAt;
             for (int k = 0; k < nk; k++) {
                 ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
                 ShortVector pa = signedBytesAsShorts(weights, ra + k * step).mul(x);
                 ShortVector pb = signedBytesAsShorts(weights, rb + k * step).mul(x);
-                ShortVector pc = signedBytesAsShorts(weights, rc + k * step).mul(x);
-                ShortVector pd = signedBytesAsShorts(weights, rd + k * step).mul(x);
-                IntVector h1 = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
-                IntVector h2 = pc.blend(pd, UPPER16).add(pd.blend(pc, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
-                IntVector s1 = h1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                        .add(h1.lanewise(VectorOperators.ASHR, 16));
-                IntVector s2 = h2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                        .add(h2.lanewise(VectorOperators.ASHR, 16));
-                ((FloatVector) s1.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
-                ((FloatVector) s2.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + q) * 16);
+                IntVector halves = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
+                IntVector sums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(halves.lanewise(VectorOperators.ASHR, 16));
+                ((FloatVector) sums.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
             }
         }
     }
