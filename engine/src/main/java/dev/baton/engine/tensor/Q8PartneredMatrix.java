@@ -1,7 +1,5 @@
 package dev.baton.engine.tensor;
 
-import static dev.baton.engine.tensor.LaneFold.*;
-
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -57,6 +55,13 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /** The slot pair holding rows j and j + 8 of a tile (row i sits in slot bitreverse(i)). */
     private static final int[] PAIR_OF_ROW = {0, 4, 2, 6, 1, 5, 3, 7};
     private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
+    /** The int fold's levels (see {@link #foldInts}): the lanes with bit h set, and lane i to lane i^h. */
+    private static final VectorMask<Integer> UPPER4_OF_32 = LANE_INDEX.and(4).compare(VectorOperators.NE, 0);
+    private static final VectorMask<Integer> UPPER2_OF_32 = LANE_INDEX.and(2).compare(VectorOperators.NE, 0);
+    private static final VectorMask<Integer> UPPER1_OF_32 = LANE_INDEX.and(1).compare(VectorOperators.NE, 0);
+    private static final VectorShuffle<Integer> SWAP4_OF_32 = LANE_INDEX.lanewise(VectorOperators.XOR, 4).toShuffle();
+    private static final VectorShuffle<Integer> SWAP2_OF_32 = LANE_INDEX.lanewise(VectorOperators.XOR, 2).toShuffle();
+    private static final VectorShuffle<Integer> SWAP1_OF_32 = LANE_INDEX.lanewise(VectorOperators.XOR, 1).toShuffle();
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
     private static final boolean SIXTEEN_LANES = L == 16;
@@ -305,7 +310,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
         int chunkBlocks = layout.nibbles() ? CHUNK_BLOCKS : ROW_CHUNK_BLOCKS;
         float[] acc = scratch.accumulators(batch * TILE);
-        float[] folded = scratch.lanes(8 * TILE * chunkBlocks);
+        int[] folded = scratch.stagedInts(8 * TILE * chunkBlocks);
         short[] staged = scratch.stagedShorts(8 * 32 * CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += chunkBlocks) {
             int nk = Math.min(chunkBlocks, blocks - k0);
@@ -342,9 +347,9 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * Signed-byte types multiply in 16-bit lanes (|q_w · q_a| &lt;= 128 · 127, so products and sums of two are exact
      * there, but not sums of four): a row's block is one 32-lane product vector; the first fold level adds its halves,
      * and adjacent lanes are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for
-     * the other, as floats for {@link #finishRowLanes}.
+     * the other, for {@link #finishRowLanes}.
      */
-    private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, float[] folded) {
+    private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, int[] folded) {
         MemorySegment weights = data;
         long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
         long step = blockBytes;
@@ -359,7 +364,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
                 IntVector halves = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
                 IntVector sums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
                         .add(halves.lanewise(VectorOperators.ASHR, 16));
-                ((FloatVector) sums.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
+                sums.intoArray(folded, (k * 8 + p) * 16);
             }
         }
     }
@@ -476,19 +481,29 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
      * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on.
      */
-    private static void finishRowLanes(float[] folded, int nk, float[] wd, int scaleAt, MatmulJob job, int d,
+    private static void finishRowLanes(int[] folded, int nk, float[] wd, int scaleAt, MatmulJob job, int d,
             float[] acc, int accAt) {
         float[] ad = job.activationScales;
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
-            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
-            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 32), FloatVector.fromArray(F, folded, f + 48));
-            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
-            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
-            FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
-            sum = s.fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
+            IntVector d0 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f), IntVector.fromArray(I, folded, f + 16));
+            IntVector d1 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f + 32), IntVector.fromArray(I, folded, f + 48));
+            IntVector d2 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f + 64), IntVector.fromArray(I, folded, f + 80));
+            IntVector d3 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f + 96), IntVector.fromArray(I, folded, f + 112));
+            IntVector s = foldInts(UPPER1_OF_32, SWAP1_OF_32, foldInts(UPPER2_OF_32, SWAP2_OF_32, d0, d1),
+                    foldInts(UPPER2_OF_32, SWAP2_OF_32, d2, d3));
+            sum = ((FloatVector) s.convert(VectorOperators.I2F, 0))
+                    .fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
         }
         sum.intoArray(acc, accAt);
+    }
+
+    /**
+     * As {@link LaneFold#fold}, on 16 int lanes: lane i gets x[i] + x[i^h], x = a where {@code upper} is clear and b
+     * where it is set. Q8_0's pair sums stay integers through the fold and are converted to floats once per block.
+     */
+    private static IntVector foldInts(VectorMask<Integer> upper, VectorShuffle<Integer> swap, IntVector a, IntVector b) {
+        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
     }
 
     /** The 16 signed bytes at {@code at}, byte j in lane j. */
