@@ -1,5 +1,7 @@
 package dev.baton.engine.tensor;
 
+import static dev.baton.engine.tensor.LaneFold.*;
+
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
 import java.util.Arrays;
@@ -21,13 +23,16 @@ import jdk.incubator.vector.VectorSpecies;
  * below and the scalar reference agree bit for bit on every machine.
  *
  * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks ({@link #ROW_CHUNK_BLOCKS}
- * in the row-lane kernel, see there). The quants are read in place from the mapped weights, where the format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16
- * scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
- * scales widen to floats with one vector conversion. Then one of two kernels runs, both with 16-float vectors:
+ * in the row-lane kernel, see there). The quants are read in place from the mapped weights, where the format's
+ * {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16 scales (and offsets) are copied once, at construction,
+ * into a table transposed per tile, so that a block's 16 scales widen to floats with one vector conversion. Then one
+ * of two kernels runs, both with 16-float vectors:
  * <ul>
  * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
- * products are computed across columns and folded by a transposing add tree into one vector whose lane i is row i's
- * S_k; the 16 accumulators then advance together with one vector FMA.</li>
+ * products are computed across columns in 16-bit lanes and folded by a transposing add tree into one vector whose
+ * lane i is row i's S_k; the 16 accumulators then advance together with one vector FMA. Q8_0 leaves 16 bits after the
+ * first fold level (sums of two products) and folds the rest in floats; the nibble types stay in 16 bits for the whole
+ * block (wrapping, then re-centred exactly, see finishNibbleLanes).</li>
  * <li><b>batch lanes</b> (prefill, batched decode): the chunk is widened to floats once; activations are stored
  * column-major in groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, in
  * register tiles of 4 rows × 32 batch rows or 8 rows × 16 batch rows of block sums.</li>
@@ -55,13 +60,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /** The slot pair holding rows j and j + 8 of a tile (row i sits in slot bitreverse(i)). */
     private static final int[] PAIR_OF_ROW = {0, 4, 2, 6, 1, 5, 3, 7};
     private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
-    /** The int fold's levels (see {@link #foldInts}): the lanes with bit h set, and lane i to lane i^h. */
-    private static final VectorMask<Integer> UPPER4_OF_32 = LANE_INDEX.and(4).compare(VectorOperators.NE, 0);
-    private static final VectorMask<Integer> UPPER2_OF_32 = LANE_INDEX.and(2).compare(VectorOperators.NE, 0);
-    private static final VectorMask<Integer> UPPER1_OF_32 = LANE_INDEX.and(1).compare(VectorOperators.NE, 0);
-    private static final VectorShuffle<Integer> SWAP4_OF_32 = LANE_INDEX.lanewise(VectorOperators.XOR, 4).toShuffle();
-    private static final VectorShuffle<Integer> SWAP2_OF_32 = LANE_INDEX.lanewise(VectorOperators.XOR, 2).toShuffle();
-    private static final VectorShuffle<Integer> SWAP1_OF_32 = LANE_INDEX.lanewise(VectorOperators.XOR, 1).toShuffle();
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
     private static final boolean SIXTEEN_LANES = L == 16;
@@ -72,9 +70,10 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
     /**
      * Blocks per chunk of the row-lane kernel: whole rows up to 2048 columns (32 KiB of first-level sums). Batch-1
-     * decode reads every weight from memory once; walking each row in one long run, two rows at a time in ascending
-     * order, lets the hardware prefetcher stream them (chunks of 8 blocks, 16 rows interleaved 272 bytes at a time,
-     * left streamed products at 0.75–0.85× this speed on Q8_0, 0.92× on Q4_0, measured).
+     * decode reads every weight from memory once; walking each row in one long run, a few rows at a time (byte types
+     * four: j, j+4, j+8, j+12 for j = 0..3; nibble types two: j, j+8), lets the hardware prefetcher stream them
+     * (chunks of 8 blocks, 16 rows interleaved 272 bytes at a time, left streamed products at 0.75–0.85× this speed
+     * on Q8_0, 0.92× on Q4_0; two rows at a time on Q8_0, 0.8–0.9× on rows of 2048 columns and more, measured).
      */
     static final int ROW_CHUNK_BLOCKS = 64;
     /** From this batch size on, the batch-lane kernel is faster. */
@@ -309,7 +308,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
             rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
         }
         float[] acc = scratch.accumulators(batch * TILE);
-        int[] folded = scratch.stagedInts(8 * TILE * ROW_CHUNK_BLOCKS);
+        float[] folded = scratch.lanes(8 * TILE * ROW_CHUNK_BLOCKS);
         short[] staged = scratch.stagedShorts(8 * 32 * ROW_CHUNK_BLOCKS);
         for (int k0 = 0; k0 < blocks; k0 += ROW_CHUNK_BLOCKS) {
             int nk = Math.min(ROW_CHUNK_BLOCKS, blocks - k0);
@@ -348,22 +347,31 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * and adjacent lanes are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for
      * the other, for {@link #finishRowLanes}.
      */
-    private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, int[] folded) {
+    private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, float[] folded) {
         MemorySegment weights = data;
         long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
         long step = blockBytes;
-        for (int j = 0; j < 8; j++) {
+        for (int j = 0; j < 4; j++) {
             int p = PAIR_OF_ROW[j];
+            int q = PAIR_OF_ROW[j + 4];
             long ra = rowAt[2 * p] + chunkAt;
             long rb = rowAt[2 * p + 1] + chunkAt;
+            long rc = rowAt[2 * q] + chunkAt;
+            long rd = rowAt[2 * q + 1] + chunkAt;
             for (int k = 0; k < nk; k++) {
                 ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
                 ShortVector pa = signedBytesAsShorts(weights, ra + k * step).mul(x);
                 ShortVector pb = signedBytesAsShorts(weights, rb + k * step).mul(x);
-                IntVector halves = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
-                IntVector sums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                        .add(halves.lanewise(VectorOperators.ASHR, 16));
-                sums.intoArray(folded, (k * 8 + p) * 16);
+                ShortVector pc = signedBytesAsShorts(weights, rc + k * step).mul(x);
+                ShortVector pd = signedBytesAsShorts(weights, rd + k * step).mul(x);
+                IntVector h1 = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
+                IntVector h2 = pc.blend(pd, UPPER16).add(pd.blend(pc, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
+                IntVector s1 = h1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(h1.lanewise(VectorOperators.ASHR, 16));
+                IntVector s2 = h2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(h2.lanewise(VectorOperators.ASHR, 16));
+                ((FloatVector) s1.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
+                ((FloatVector) s2.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + q) * 16);
             }
         }
     }
@@ -481,30 +489,21 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
      * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on.
      */
-    private static void finishRowLanes(int[] folded, int nk, float[] wd, int scaleAt, MatmulJob job, int d,
+    private static void finishRowLanes(float[] folded, int nk, float[] wd, int scaleAt, MatmulJob job, int d,
             float[] acc, int accAt) {
         float[] ad = job.activationScales;
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
-            IntVector d0 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f), IntVector.fromArray(I, folded, f + 16));
-            IntVector d1 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f + 32), IntVector.fromArray(I, folded, f + 48));
-            IntVector d2 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f + 64), IntVector.fromArray(I, folded, f + 80));
-            IntVector d3 = foldInts(UPPER4_OF_32, SWAP4_OF_32, IntVector.fromArray(I, folded, f + 96), IntVector.fromArray(I, folded, f + 112));
-            IntVector s = foldInts(UPPER1_OF_32, SWAP1_OF_32, foldInts(UPPER2_OF_32, SWAP2_OF_32, d0, d1),
-                    foldInts(UPPER2_OF_32, SWAP2_OF_32, d2, d3));
-            sum = ((FloatVector) s.convert(VectorOperators.I2F, 0))
-                    .fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
+            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
+            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 32), FloatVector.fromArray(F, folded, f + 48));
+            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
+            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
+            FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
+            sum = s.fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
         }
         sum.intoArray(acc, accAt);
     }
 
-    /**
-     * As {@link LaneFold#fold}, on 16 int lanes: lane i gets x[i] + x[i^h], x = a where {@code upper} is clear and b
-     * where it is set. Q8_0's pair sums stay integers through the fold and are converted to floats once per block.
-     */
-    private static IntVector foldInts(VectorMask<Integer> upper, VectorShuffle<Integer> swap, IntVector a, IntVector b) {
-        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
-    }
 
     /** The 16 signed bytes at {@code at}, byte j in lane j. */
     private static FloatVector signedBytes(MemorySegment weights, long at) {

@@ -13,7 +13,6 @@ final class Scratch {
     private final UnpackedSuperBlock superBlock = new UnpackedSuperBlock();
     private float[] folded = new float[0];
     private short[] stagedShorts = new short[0];
-    private int[] stagedInts = new int[0];
     private long[] rowOffsets = new long[0];
     private byte[] quants = new byte[0];
     private float[] weights = new float[0];
@@ -92,14 +91,6 @@ final class Scratch {
             stagedShorts = new short[n];
         }
         return stagedShorts;
-    }
-
-    /** Small per-kernel staging buffer of 32-bit lanes. */
-    int[] stagedInts(int n) {
-        if (stagedInts.length < n) {
-            stagedInts = new int[n];
-        }
-        return stagedInts;
     }
 
     /** Unpacked quantized weights (signed bytes). */
