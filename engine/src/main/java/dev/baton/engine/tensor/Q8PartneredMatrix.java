@@ -22,14 +22,17 @@ import jdk.incubator.vector.VectorSpecies;
  * float whatever order it is summed in). That order does not depend on the vector width or the kernel, so the kernels
  * below and the scalar reference agree bit for bit on every machine.
  *
- * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks. The quants are read
- * in place from the mapped weights, where the format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16
- * scales (and offsets) are copied once, at construction, into a table transposed per tile, so that a block's 16
- * scales widen to floats with one vector conversion. Then one of two kernels runs, both with 16-float vectors:
+ * <p>Rows are processed in tiles of 16 and columns in chunks of {@link #CHUNK_BLOCKS} blocks ({@link #ROW_CHUNK_BLOCKS}
+ * in the row-lane kernel of nibble types, see there). The quants are read in place from the mapped weights, where
+ * the format's {@link Q8PartneredFormat.BlockLayout} says; the blocks' f16 scales (and offsets) are copied once, at construction,
+ * into a table transposed per tile, so that a block's 16 scales widen to floats with one vector conversion. Then one
+ * of two kernels runs, both with 16-float vectors:
  * <ul>
  * <li><b>row lanes</b> (batch below {@link #PANEL_MIN_BATCH}): for each activation row and block, the 16 rows' block
- * products are computed across columns and folded by a transposing add tree into one vector whose lane i is row i's
- * S_k; the 16 accumulators then advance together with one vector FMA.</li>
+ * products are computed across columns in 16-bit lanes and folded by a transposing add tree into one vector whose
+ * lane i is row i's S_k; the 16 accumulators then advance together with one vector FMA. Q8_0 leaves 16 bits after the
+ * first fold level (sums of two products) and folds the rest in floats; the nibble types stay in 16 bits for the whole
+ * block (wrapping, then re-centred exactly, see finishNibbleLanes).</li>
  * <li><b>batch lanes</b> (prefill, batched decode): the chunk is widened to floats once; activations are stored
  * column-major in groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, in
  * register tiles of 4 rows × 32 batch rows or 8 rows × 16 batch rows of block sums.</li>
@@ -54,6 +57,8 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorShuffle<Short> SWAP4_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 4);
     private static final VectorMask<Short> UPPER2_OF_16 = VectorMask.fromLong(S32, 0xCCCCCCCCL);
     private static final VectorShuffle<Short> SWAP2_OF_16 = VectorShuffle.fromOp(S32, i -> i ^ 2);
+    /** The slot pair holding rows j and j + 8 of a tile (row i sits in slot bitreverse(i)). */
+    private static final int[] PAIR_OF_ROW = {0, 4, 2, 6, 1, 5, 3, 7};
     private static final IntVector LANE_INDEX = IntVector.zero(I).addIndex(1);
     private static final int L = KernelSpecies.LANES;
     private static final int BLOCK = Q8PartneredFormat.BLOCK;
@@ -63,6 +68,14 @@ final class Q8PartneredMatrix extends TiledMatrix {
     /** Blocks per chunk: 16 rows × 256 columns, 16 KiB as floats in the batch-lane kernel (stays in L1). */
     static final int CHUNK_BLOCKS = 8;
     private static final int CHUNK = CHUNK_BLOCKS * BLOCK;
+    /**
+     * Blocks per chunk of the row-lane kernel on nibble types: whole rows up to 2048 columns. Batch-1 decode reads
+     * every weight from memory once; walking each row in one long run, two rows at a time (j, j+8), lets the hardware
+     * prefetcher stream them (chunks of 8 blocks left streamed Q4_0 products at 0.92× this speed, measured). Q8_0
+     * gained 1.2–1.3× from the same walk but then fell, in some JVMs, into C2 code that allocated (docs/benchmarks.md,
+     * Kernels), so it keeps chunks of {@link #CHUNK_BLOCKS} until that is understood.
+     */
+    static final int ROW_CHUNK_BLOCKS = 64;
     /** From this batch size on, the batch-lane kernel is faster. */
     static final int PANEL_MIN_BATCH = 8;
 
@@ -295,10 +308,11 @@ final class Q8PartneredMatrix extends TiledMatrix {
             rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
         }
         float[] acc = scratch.accumulators(batch * TILE);
-        float[] folded = scratch.lanes(8 * TILE * CHUNK_BLOCKS);
-        short[] staged = scratch.stagedShorts(8 * 32 * CHUNK_BLOCKS);
-        for (int k0 = 0; k0 < blocks; k0 += CHUNK_BLOCKS) {
-            int nk = Math.min(CHUNK_BLOCKS, blocks - k0);
+        int chunkBlocks = layout.nibbles() ? ROW_CHUNK_BLOCKS : CHUNK_BLOCKS;
+        float[] folded = scratch.lanes(8 * TILE * chunkBlocks);
+        short[] staged = scratch.stagedShorts(8 * 32 * chunkBlocks);
+        for (int k0 = 0; k0 < blocks; k0 += chunkBlocks) {
+            int nk = Math.min(chunkBlocks, blocks - k0);
             for (int b = 0; b < batch; b++) {
                 int a = b * cols + k0 * BLOCK;
                 if (layout.nibbles()) {
@@ -332,7 +346,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * Signed-byte types multiply in 16-bit lanes (|q_w · q_a| &lt;= 128 · 127, so products and sums of two are exact
      * there, but not sums of four): a row's block is one 32-lane product vector; the first fold level adds its halves,
      * and adjacent lanes are then summed into 32-bit lanes, leaving lanes 0..7 for one row of the pair and 8..15 for
-     * the other, as floats for {@link #finishRowLanes}.
+     * the other, for {@link #finishRowLanes}.
      */
     private void firstLevelBytes(long[] rowAt, int k0, int nk, short[] aq, int a, float[] folded) {
         MemorySegment weights = data;
@@ -375,7 +389,8 @@ final class Q8PartneredMatrix extends TiledMatrix {
         int fifthBitsAt = layout.fifthBitsAt();
         long chunkAt = (long) k0 * blockBytes;
         long step = blockBytes;
-        for (int p = 0; p < 8; p++) {
+        for (int j = 0; j < 8; j++) {
+            int p = PAIR_OF_ROW[j];
             long ra = rowAt[2 * p] + chunkAt;
             long rb = rowAt[2 * p + 1] + chunkAt;
             for (int k = 0; k < nk; k++, ra += step, rb += step) {
@@ -479,6 +494,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
         sum.intoArray(acc, accAt);
     }
+
 
     /** The 16 signed bytes at {@code at}, byte j in lane j. */
     private static FloatVector signedBytes(MemorySegment weights, long at) {
