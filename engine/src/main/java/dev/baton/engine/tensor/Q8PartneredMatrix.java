@@ -121,7 +121,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
                 job.activationHalfSums = halfSumCorrections(q, batch, scratch);
             } else {
                 job.activationSums = null;
-                job.activationShorts = asShorts(q, batch * cols, scratch);
+                job.activationShorts = scratch.activationShorts(q, batch * cols);
                 job.activationHalfSums = null;
             }
             return;
@@ -155,15 +155,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
         job.activations = q;
         job.activationScales = d;
         job.activationBlockSums = s;
-    }
-
-    /** The quantized activations (integers in [-127, 127]) as shorts, for the 16-bit products of byte types. */
-    private static short[] asShorts(float[] q, int n, Scratch scratch) {
-        short[] shorts = scratch.activationShorts(n);
-        for (int i = 0; i < n; i++) {
-            shorts[i] = (short) q[i];
-        }
-        return shorts;
     }
 
     /**

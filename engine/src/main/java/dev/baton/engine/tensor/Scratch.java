@@ -123,6 +123,15 @@ final class Scratch {
         return activationShorts;
     }
 
+    /** The quantized activations {@code q[0..n)} (integers in [-127, 127]) as shorts, for the 16-bit products. */
+    short[] activationShorts(float[] q, int n) {
+        short[] shorts = activationShorts(n);
+        for (int i = 0; i < n; i++) {
+            shorts[i] = (short) q[i];
+        }
+        return shorts;
+    }
+
     /** Partly folded 16-bit products, passed between the steps of a K-quant decode kernel. */
     short[] foldStage(int n) {
         if (foldStage.length < n) {

@@ -72,7 +72,8 @@ final class SuperBlockMatrix extends TiledMatrix {
                         scaleGroup);
             }
             job.activations = q;
-            job.activationShorts = inPlace && batch <= IN_PLACE_MAX_BATCH ? asShorts(q, batch * cols, scratch) : null;
+            job.activationShorts = inPlace && batch <= IN_PLACE_MAX_BATCH
+                    ? scratch.activationShorts(q, batch * cols) : null;
             job.activationScales = d;
             job.activationSums = sums;
             return;
@@ -106,15 +107,6 @@ final class SuperBlockMatrix extends TiledMatrix {
         job.activations = q;
         job.activationScales = d;
         job.activationBlockSums = s;
-    }
-
-    /** The quantized activations (integers in [-127, 127]) as shorts, for the 16-bit products of the decode kernels. */
-    private static short[] asShorts(float[] q, int n, Scratch scratch) {
-        short[] shorts = scratch.activationShorts(n);
-        for (int i = 0; i < n; i++) {
-            shorts[i] = (short) q[i];
-        }
-        return shorts;
     }
 
     @Override
