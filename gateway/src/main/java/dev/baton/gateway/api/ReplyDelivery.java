@@ -10,6 +10,11 @@ import dev.baton.proto.TokenEvent;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Carries one published request's events from the reply consumer thread to its client's event loop, in order, and
@@ -17,6 +22,11 @@ import java.time.Duration;
  * {@code baton.gateway.reply-timeout}. A streaming client that disconnects cancels its request (a Control record to
  * every stage); a non-streaming one does not, so its answer is still produced and can be read back with
  * GET /v1/requests/{id}.
+ *
+ * <p>The reply consumer hands over a whole poll's records at a time: a request's events that arrive while a hop to
+ * its event loop is already pending ride along with it, so the loop is asked once per request and poll, not once
+ * per token, and the writer gets them together. The silence timer is not re-armed per token either: it fires once
+ * per timeout period and looks at when the last event came.
  */
 final class ReplyDelivery implements RequestRecord.Listener {
     private final Vertx vertx;
@@ -28,7 +38,10 @@ final class ReplyDelivery implements RequestRecord.Listener {
     private final AdmissionLimit.Slot slot;
     private final long timeoutMs;
     private final boolean cancelOnDisconnect;
+    private final Queue<TokenEvent> arrived = new ConcurrentLinkedQueue<>();
+    private final AtomicBoolean hopPending = new AtomicBoolean();
     private long timer = -1;
+    private long lastEventNanos;
     private boolean done;
 
     ReplyDelivery(Vertx vertx, RequestRecord record, RequestStore store, ClientWriter writer, RequestPublisher publisher,
@@ -41,30 +54,41 @@ final class ReplyDelivery implements RequestRecord.Listener {
         this.publisher = publisher;
         this.slot = slot;
         this.timeoutMs = Math.max(1, timeout.toMillis());
+        this.lastEventNanos = System.nanoTime();
         this.cancelOnDisconnect = cancelOnDisconnect;
     }
 
     /** Starts listening; call on the client's event loop before the request is published. */
     void start() {
-        armTimer();
+        armTimer(timeoutMs);
         record.listen(this);
     }
 
+    /** On the reply consumer thread. */
     @Override
     public void onEvent(TokenEvent event) {
-        context.runOnContext(ignored -> deliver(event));
+        arrived.add(event);
+        if (hopPending.compareAndSet(false, true)) {
+            context.runOnContext(ignored -> deliverArrived());
+        }
     }
 
-    private void deliver(TokenEvent event) {
-        if (done) {
+    private void deliverArrived() {
+        hopPending.set(false); // before draining: an event added from here on is drained now or hops again
+        List<TokenEvent> events = new ArrayList<>();
+        for (TokenEvent event = arrived.poll(); event != null; event = arrived.poll()) {
+            events.add(event);
+        }
+        if (done || events.isEmpty()) {
             return;
         }
-        if (event.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED || event.hasError()) {
+        TokenEvent last = events.getLast(); // the record passes nothing on after a terminal event
+        if (last.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED || last.hasError()) {
             finish(); // the slot is free before the client can read its answer and send the next request
         } else {
-            armTimer();
+            lastEventNanos = System.nanoTime();
         }
-        writer.onEvent(event);
+        writer.onEvents(events);
     }
 
     /** The client's connection closed before its answer ended. */
@@ -90,8 +114,14 @@ final class ReplyDelivery implements RequestRecord.Listener {
         writer.fail(error);
     }
 
-    private void timedOut() {
+    private void silenceCheck() {
+        timer = -1;
         if (done) {
+            return;
+        }
+        long silentMs = (System.nanoTime() - lastEventNanos) / 1_000_000;
+        if (silentMs < timeoutMs) {
+            armTimer(timeoutMs - silentMs);
             return;
         }
         String why = "no reply from the pipeline for " + timeoutMs + " ms (baton.gateway.reply-timeout)";
@@ -103,11 +133,8 @@ final class ReplyDelivery implements RequestRecord.Listener {
         writer.fail(new ApiError(504, "timeout_error", why, null, "pipeline_timeout"));
     }
 
-    private void armTimer() {
-        if (timer >= 0) {
-            vertx.cancelTimer(timer);
-        }
-        timer = vertx.setTimer(timeoutMs, id -> context.runOnContext(ignored -> timedOut()));
+    private void armTimer(long delayMs) {
+        timer = vertx.setTimer(delayMs, id -> context.runOnContext(ignored -> silenceCheck()));
     }
 
     private void finish() {
