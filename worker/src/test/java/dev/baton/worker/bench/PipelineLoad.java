@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -45,6 +47,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * per second is then the figure to compare with bench-http's (the decode window assumes one wave and is omitted).
  * {@code --warmup W} first runs W requests the same way, not counted, as bench-http runs C warm-up requests: the
  * timed run then starts, as bench-http's does, with C fresh requests on warm processes.
+ *
+ * <p>Replies come back on a topic of the benchmark's own ({@code --reply-topic}, default baton.replies.load,
+ * created when missing; {@code --reply-topic baton.replies} for the gateway's), so no gateway of the running
+ * system spends CPU on them while the pipeline alone is measured.
  *
  * <p>{@code position-group GROUP}: commits GROUP's offsets at the end of baton.requests, so a worker started in that
  * group reads only what is published afterwards.
@@ -69,6 +75,7 @@ public final class PipelineLoad {
         int concurrency = Math.min(requests, Integer.parseInt(options.getOrDefault("concurrency", "" + requests)));
         int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
         String model = options.get("model-name");
+        String replyTopic = options.getOrDefault("reply-topic", "baton.replies.load");
         List<String> statsUrls = options.containsKey("stats") ? List.of(options.get("stats").split(",")) : List.of();
         if (model == null) {
             throw new IllegalArgumentException("--model-name is required");
@@ -81,7 +88,7 @@ public final class PipelineLoad {
                     .setSchemaVersion(RecordSchema.CURRENT_VERSION)
                     .setRequestId("bench-" + UUID.randomUUID()).setModel(model)
                     .setSampling(Sampling.newBuilder().setSeed(i))
-                    .setMaxTokens(maxTokens).setIgnoreEos(true).setReplyPartition(i % 4)
+                    .setMaxTokens(maxTokens).setIgnoreEos(true).setReplyTopic(replyTopic).setReplyPartition(0)
                     .setCreatedAtMs(System.currentTimeMillis());
             request.addPromptTokenIds(1);
             for (int t = 1; t < promptTokens; t++) {
@@ -90,7 +97,7 @@ public final class PipelineLoad {
             batch.add(request.build());
         }
 
-        try (KafkaConsumer<byte[], byte[]> replies = replyConsumer(bootstrap);
+        try (KafkaConsumer<byte[], byte[]> replies = replyConsumer(bootstrap, replyTopic);
              KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
             if (warmup > 0) {
                 drive(batch.subList(0, warmup), Math.min(warmup, concurrency), replies, producer, new HashMap<>(),
@@ -206,14 +213,18 @@ public final class PipelineLoad {
         return m;
     }
 
-    private static KafkaConsumer<byte[], byte[]> replyConsumer(String bootstrap) {
+    private static KafkaConsumer<byte[], byte[]> replyConsumer(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            }
+        }
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("enable.auto.commit", "false");
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-        String topic = BatonTopic.REPLIES.topicName();
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
         consumer.assign(partitions);
