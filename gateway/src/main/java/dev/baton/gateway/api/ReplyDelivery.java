@@ -7,7 +7,7 @@ import dev.baton.proto.ErrorCode;
 import dev.baton.proto.ErrorInfo;
 import dev.baton.proto.FinishReason;
 import dev.baton.proto.TokenEvent;
-import io.vertx.core.Context;
+import io.vertx.core.impl.ContextInternal;
 import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,14 +23,15 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * every stage); a non-streaming one does not, so its answer is still produced and can be read back with
  * GET /v1/requests/{id}.
  *
- * <p>The reply consumer hands over a whole poll's records at a time: a request's events that arrive while a hop to
- * its event loop is already pending ride along with it, so the loop is asked once per request and poll, not once
- * per token, and the writer gets them together. The silence timer is not re-armed per token either: it fires once
+ * <p>Events that arrive while a hop to the event loop is already pending ride along with it (so a request's
+ * events of one poll reach its writer together, in one write), and the hops of all requests on one loop share one
+ * queued task ({@link LoopHandOff}). The silence timer is not re-armed per token either: it fires once
  * per timeout period and looks at when the last event came.
  */
 final class ReplyDelivery implements RequestRecord.Listener {
     private final Vertx vertx;
-    private final Context context;
+    private final ContextInternal context;
+    private final LoopHandOff loops;
     private final RequestRecord record;
     private final RequestStore store;
     private final ClientWriter writer;
@@ -44,10 +45,11 @@ final class ReplyDelivery implements RequestRecord.Listener {
     private long lastEventNanos;
     private boolean done;
 
-    ReplyDelivery(Vertx vertx, RequestRecord record, RequestStore store, ClientWriter writer, RequestPublisher publisher,
-                  AdmissionLimit.Slot slot, Duration timeout, boolean cancelOnDisconnect) {
+    ReplyDelivery(Vertx vertx, LoopHandOff loops, RequestRecord record, RequestStore store, ClientWriter writer,
+                  RequestPublisher publisher, AdmissionLimit.Slot slot, Duration timeout, boolean cancelOnDisconnect) {
         this.vertx = vertx;
-        this.context = vertx.getOrCreateContext();
+        this.loops = loops;
+        this.context = (ContextInternal) vertx.getOrCreateContext();
         this.record = record;
         this.store = store;
         this.writer = writer;
@@ -69,7 +71,7 @@ final class ReplyDelivery implements RequestRecord.Listener {
     public void onEvent(TokenEvent event) {
         arrived.add(event);
         if (hopPending.compareAndSet(false, true)) {
-            context.runOnContext(ignored -> deliverArrived());
+            loops.run(context, this::deliverArrived);
         }
     }
 
