@@ -113,6 +113,13 @@ class ErrorStatusesIT {
     }
 
     @Test
+    void aBodyPastTheHttpServersOwnDefaultLimitStillGetsTheErrorJson() {
+        String huge = "x".repeat(12 << 20); // past Quarkus's 10 MiB default, which would answer an empty 413
+        assertError(Api.post(system.gatewayA, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"" + huge + "\"}"),
+                413, "invalid_request_error");
+    }
+
+    @Test
     void requestsPastTheInFlightBoundAre429() {
         String slow = "{\"model\":\"" + MODEL + "\",\"prompt\":\"x\",\"max_tokens\":20}";
         List<CompletableFuture<HttpResponse<String>>> running = new ArrayList<>();
