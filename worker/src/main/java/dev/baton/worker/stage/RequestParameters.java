@@ -1,5 +1,6 @@
 package dev.baton.worker.stage;
 
+import dev.baton.engine.sampling.LogitBias;
 import dev.baton.engine.sampling.SamplingParams;
 import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.RecordSchema;
@@ -47,7 +48,8 @@ public final class RequestParameters {
         int lastN = s.getPenaltyLastN() == 0 ? DEFAULT_PENALTY_LAST_N : s.getPenaltyLastN();
         int topLogprobs = s.getLogprobs() || s.getTopLogprobs() > 0 ? s.getTopLogprobs() : -1;
         return new SamplingParams(s.getTemperature(), s.getTopK(), topP, s.getMinP(), repetition,
-                s.getPresencePenalty(), s.getFrequencyPenalty(), lastN, seed(request), topLogprobs);
+                s.getPresencePenalty(), s.getFrequencyPenalty(), lastN, seed(request), topLogprobs,
+                LogitBias.of(s.getLogitBiasMap()));
     }
 
     /**
