@@ -62,8 +62,17 @@ public final class RequestParameters {
         if (s.hasSeed() || request.getSchemaVersion() < RecordSchema.DERIVED_SEED_SINCE) {
             return s.getSeed();
         }
-        byte[] digest = SHA256.get().digest(request.getRequestId().getBytes(StandardCharsets.UTF_8));
+        byte[] digest = SHA256.get().digest(seedIdentity(request).getBytes(StandardCharsets.UTF_8));
         return ByteBuffer.wrap(digest).getLong();
+    }
+
+    /**
+     * The id a derived seed comes from. A replayed copy runs under a new request id (its replies must not mix with
+     * the original's) but has to draw exactly as the original did, so it derives from the id it replays.
+     */
+    private static String seedIdentity(InferenceRequest request) {
+        String original = request.getReplay().getOriginalRequestId();
+        return original.isEmpty() ? request.getRequestId() : original;
     }
 
     /**
