@@ -35,6 +35,8 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
         }
     }
 
+    private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--bootstrap", "--since", "--until",
+            "--offsets", "--mode", "--limit", "--concurrency", "--timeout", "--topic");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern OFFSET_SPAN = Pattern.compile("(\\d+):(\\d+)-(\\d*)");
 
@@ -55,6 +57,9 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
                 json = true;
                 continue;
             }
+            if (!WITH_VALUE.contains(flag)) {
+                throw new UsageException("unknown option " + flag);
+            }
             if (i + 1 >= args.length) {
                 throw new UsageException("missing value for " + flag);
             }
@@ -73,7 +78,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
                 case "--concurrency" -> concurrency = positive(flag, value);
                 case "--timeout" -> timeout = duration(flag, value);
                 case "--topic" -> topic = value;
-                default -> throw new UsageException("unknown option " + flag);
+                default -> throw new IllegalStateException(flag); // WITH_VALUE and the cases disagree
             }
         }
         RequestSelection selection;
