@@ -8,22 +8,16 @@ import java.net.http.HttpResponse;
 import java.util.concurrent.locks.LockSupport;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** GET /metrics: Prometheus text with what the requests did (how they ended, tokens, time to first token). */
 class MetricsIT {
     private static final String ENDED = "baton_gateway_requests_ended_total{state=\"completed\"}";
-    private static GatewaySystem system;
-
-    @BeforeAll
-    static void start() {
-        system = GatewaySystem.get();
-        system.awaitPipelineSeen(system.gatewayA);
-    }
+    private static final GatewaySystem system = GatewaySystem.get();
 
     @Test
     void anAnsweredRequestShowsInTheCountersAndTheLatencyHistograms() {
+        system.awaitPipelineSeen(system.gatewayA);
         String before = metrics();
         HttpResponse<String> response = Api.post(system.gatewayA, "/v1/completions",
                 "{\"model\":\"" + MODEL + "\",\"prompt\":\"Once upon a time\",\"max_tokens\":4}");
