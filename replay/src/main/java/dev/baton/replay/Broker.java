@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.errors.GroupIdNotFoundException;
 import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -89,6 +90,33 @@ final class Broker implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new ReplayFailure("interrupted");
+        }
+    }
+
+    /**
+     * Refuses to go on when no pipeline consumes the request log (the consumer group has no member): every re-driven
+     * request would only wait for the timeout.
+     */
+    void requirePipelines(String group) {
+        int members;
+        try {
+            members = admin.describeConsumerGroups(List.of(group)).describedGroups().get(group)
+                    .get(ANSWER_WITHIN.toMillis(), TimeUnit.MILLISECONDS).members().size();
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof GroupIdNotFoundException)) {
+                throw new ReplayFailure("cannot describe consumer group " + group + " on " + bootstrap + ": "
+                        + rootMessage(e));
+            }
+            members = 0;
+        } catch (TimeoutException e) {
+            throw new ReplayFailure("Kafka at " + bootstrap + " did not describe consumer group " + group + " in time");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ReplayFailure("interrupted");
+        }
+        if (members == 0) {
+            throw new ReplayFailure("no pipeline is running: consumer group " + group + " on " + bootstrap
+                    + " has no members (start one with bin/baton up, or name the group with --pipeline-group)");
         }
     }
 

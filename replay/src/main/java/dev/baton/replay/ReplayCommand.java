@@ -33,7 +33,7 @@ public final class ReplayCommand {
             err.println("replay: " + e.getMessage());
             err.println("usage: bin/baton replay [--bootstrap HOST:PORT] (--since TIME|DURATION [--until TIME|DURATION]"
                     + " | --offsets P:FROM-TO[,...]) [--mode verify|resume] [--limit N] [--concurrency C]"
-                    + " [--timeout DURATION] [--topic NAME] [--json]");
+                    + " [--timeout DURATION] [--topic NAME] [--pipeline-group NAME] [--json]");
             return CANNOT_RUN;
         }
         long started = System.nanoTime();

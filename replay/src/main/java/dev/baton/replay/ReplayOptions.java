@@ -13,7 +13,8 @@ import java.util.regex.Pattern;
  * The command line of {@code bin/baton replay}:
  * <pre>
  *   [--bootstrap HOST:PORT] (--since TIME|DURATION [--until TIME|DURATION] | --offsets P:FROM-TO[,...])
- *   [--mode verify|resume] [--limit N] [--concurrency C] [--timeout DURATION] [--topic NAME] [--json]
+ *   [--mode verify|resume] [--limit N] [--concurrency C] [--timeout DURATION] [--topic NAME]
+ *   [--pipeline-group NAME] [--json]
  * </pre>
  * TIME is ISO-8601 ({@code 2026-11-30T12:00:00Z}, an offset instead of Z is fine); DURATION counts back from now
  * ({@code 90s}, {@code 15m}, {@code 2h}, {@code 1d}, or ISO {@code PT15M}). Offsets are half-open like every range in
@@ -22,7 +23,7 @@ import java.util.regex.Pattern;
  * always published to baton.requests, where the pipelines consume.
  */
 record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, int limit, int concurrency,
-                     Duration timeout, String topic, boolean json) {
+                     Duration timeout, String topic, String pipelineGroup, boolean json) {
 
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
 
@@ -36,7 +37,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
     }
 
     private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--bootstrap", "--since", "--until",
-            "--offsets", "--mode", "--limit", "--concurrency", "--timeout", "--topic");
+            "--offsets", "--mode", "--limit", "--concurrency", "--timeout", "--topic", "--pipeline-group");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern OFFSET_SPAN = Pattern.compile("(\\d+):(\\d+)-(\\d*)");
 
@@ -50,6 +51,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
         int concurrency = 8;
         Duration timeout = Duration.ofMinutes(5);
         String topic = BatonTopic.REQUESTS.topicName();
+        String pipelineGroup = "baton-pipelines";
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];
@@ -78,6 +80,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
                 case "--concurrency" -> concurrency = positive(flag, value);
                 case "--timeout" -> timeout = duration(flag, value);
                 case "--topic" -> topic = value;
+                case "--pipeline-group" -> pipelineGroup = value;
                 default -> throw new IllegalStateException(flag); // WITH_VALUE and the cases disagree
             }
         }
@@ -96,7 +99,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
         } else {
             throw new UsageException(until != null ? "--until needs --since" : "say which requests: --since or --offsets");
         }
-        return new ReplayOptions(bootstrap, selection, mode, limit, concurrency, timeout, topic, json);
+        return new ReplayOptions(bootstrap, selection, mode, limit, concurrency, timeout, topic, pipelineGroup, json);
     }
 
     private static Instant time(String flag, String value, Instant now) {

@@ -33,6 +33,7 @@ final class ResumeRun {
         List<Redrive.Job> jobs = unfinished.stream().map(logged -> new Redrive.Job(logged, again(logged, runId)))
                 .toList();
         if (!jobs.isEmpty()) {
+            broker.requirePipelines(options.pipelineGroup());
             try (Redrive redrive = new Redrive(broker, replyPartitions, options.concurrency(),
                     options.timeout())) {
                 redrive.run(jobs, outcome -> {

@@ -23,6 +23,7 @@ final class VerifyRun {
         int replyPartitions = broker.partitions(repliesTopic);
         // several runs may share the topic; spreading them over its partitions keeps each one's scan short
         TopicPartition replies = new TopicPartition(repliesTopic, Math.floorMod(runId.hashCode(), replyPartitions));
+        broker.requirePipelines(options.pipelineGroup());
         Map<String, Answer> recorded = RecordedAnswers.read(broker, read.requests());
         List<Redrive.Job> jobs = read.requests().stream()
                 .map(logged -> new Redrive.Job(logged, copy(logged, runId, replies))).toList();

@@ -45,6 +45,7 @@ class ReplayOptionsTest {
         assertEquals("baton.requests", o.topic());
         assertEquals(8, o.concurrency());
         assertEquals(Duration.ofMinutes(5), o.timeout());
+        assertEquals("baton-pipelines", o.pipelineGroup());
     }
 
     @Test

@@ -90,7 +90,7 @@ class ReplayThroughAPipelineTest {
 
     @Test
     void answersOfAnUnchangedPipelineReplayIdentically() {
-        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--offsets", offsets(answeredAt), "--json",
+        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--offsets", offsets(answeredAt), "--json",
                 "--concurrency", "2");
 
         assertEquals(0, run.exitCode(), run.toString());
@@ -138,7 +138,7 @@ class ReplayThroughAPipelineTest {
             }
         }
 
-        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--topic", log, "--offsets", "0:0-", "--json");
+        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--topic", log, "--offsets", "0:0-", "--json");
 
         assertEquals(1, run.exitCode(), run.toString());
         JsonNode line = run.requests().getFirst();
@@ -149,14 +149,14 @@ class ReplayThroughAPipelineTest {
         assertEquals(k, line.get("tokens_compared").asInt());
         assertEquals(1, run.summary().get("diverged").asInt());
 
-        ReplayRun text = ReplayRun.of("--bootstrap", BOOTSTRAP, "--topic", log, "--offsets", "0:0-");
+        ReplayRun text = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--topic", log, "--offsets", "0:0-");
         assertTrue(text.out().startsWith("diverged at " + k + " "), text.toString());
         assertTrue(text.out().contains("expected token " + doctoredToken), text.toString());
     }
 
     @Test
     void anUnansweredRequestIsResumedOntoItsOwnReplyPartition() {
-        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--mode", "resume", "--json", "--offsets",
+        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--mode", "resume", "--json", "--offsets",
                 offsets(List.of(leftoverAt, answeredAt.getFirst())));
 
         assertEquals(0, run.exitCode(), run.toString());
@@ -175,11 +175,19 @@ class ReplayThroughAPipelineTest {
     }
 
     @Test
+    void withoutAPipelineNothingIsPublished() {
+        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", "nobody-" + UUID.randomUUID(),
+                "--offsets", offsets(answeredAt));
+        assertEquals(2, run.exitCode(), run.toString());
+        assertTrue(run.err().contains("no pipeline is running"), run.toString());
+    }
+
+    @Test
     void aReplayedRecordIsNotReplayedAgain() {
-        ReplayRun first = ReplayRun.of("--bootstrap", BOOTSTRAP, "--offsets", offsets(answeredAt.subList(0, 1)));
+        ReplayRun first = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--offsets", offsets(answeredAt.subList(0, 1)));
         assertEquals(0, first.exitCode(), first.toString());
         // the copy is in baton.requests now, among the requests it was made from
-        ReplayRun again = ReplayRun.of("--bootstrap", BOOTSTRAP, "--since", "10m", "--json");
+        ReplayRun again = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--since", "10m", "--json");
         assertTrue(again.summary().get("replays_skipped").asInt() >= 1, again.toString());
         assertTrue(again.requests().stream().noneMatch(l -> l.get("request_id").asText().startsWith("replay-")),
                 again.toString());

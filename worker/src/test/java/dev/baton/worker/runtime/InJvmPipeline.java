@@ -102,7 +102,7 @@ public final class InJvmPipeline implements AutoCloseable {
         return stages.length;
     }
 
-    String group() {
+    public String group() {
         return group;
     }
 
