@@ -2,6 +2,7 @@ package dev.baton.engine.model;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.baton.engine.FreshJvm;
 import dev.baton.engine.SharedFiles;
 import dev.baton.engine.gguf.GgufFile;
 import dev.baton.engine.gguf.SyntheticLlama;
@@ -9,11 +10,9 @@ import dev.baton.engine.tensor.ComputePool;
 import dev.baton.engine.tensor.GgmlType;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -32,8 +31,8 @@ class StepAllocatesNothingTest {
     private static final long WARM_UP_NANOS = 120_000_000_000L;
 
     /**
-     * Decode-shaped rows (768 columns, the llama-110m shape) for the types of {@link dev.baton.engine.tensor}'s
-     * Q8-partnered kernels.
+     * Decode-shaped rows (768 columns, the llama-110m shape): long enough for every kernel's full loops, not only their
+     * tails.
      */
     private static final SyntheticLlama.Shape DECODE_SHAPED = new SyntheticLlama.Shape("decode-768", 768, 1, 12, 12,
             2048, 256);
@@ -49,37 +48,27 @@ class StepAllocatesNothingTest {
     }
 
     /**
-     * Whether C2 inlines one of our methods into another depends on call-site profiles at the moment it compiles, so a
-     * kernel that passed vectors to a helper of ours allocated in some JVMs only (its vectors boxed at the call). The
-     * tensor package's kernels must not depend on that: with C2 forbidden to inline any of its methods, steps of a
-     * model whose rows are as long as a real decoder's still allocate nothing, in every JVM.
+     * Whether C2 inlines one of our methods into another depends on call-site profiles at the moment it compiles, so
+     * code that passed vectors to a method of ours allocated in some JVMs only (its vectors boxed at the call). The
+     * engine must not depend on that: with C2 forbidden to inline any engine method, steps of a model whose rows are as
+     * long as a real decoder's (kernels, attention, SwiGLU) still allocate nothing, in every JVM.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q5_1"})
-    void kernelsAllocateNothingEvenWhenTheirOwnMethodsAreNotInlined(GgmlType type)
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q5_1", "F32", "F16"})
+    void stepsAllocateNothingEvenWhenTheEnginesOwnMethodsAreNotInlined(GgmlType type)
             throws IOException, InterruptedException {
         Path model = tmp.resolve("decode-768-" + type + ".gguf");
         try (GgufFile vocabulary = GgufFile.open(SharedFiles.model("stories260K.gguf"));
                 ComputePool pool = new ComputePool(1)) {
             SyntheticLlama.write(model, DECODE_SHAPED, type, vocabulary.metadata(), 11, pool);
         }
-        assertProbeAllocatesNothing(model, 1, List.of("-XX:CompileCommand=quiet",
-                "-XX:CompileCommand=dontinline,dev.baton.engine.tensor.*::*"));
+        assertProbeAllocatesNothing(model, 1, FreshJvm.NOTHING_OF_OURS_INLINED);
     }
 
     private static void assertProbeAllocatesNothing(Path model, int split, List<String> jvmFlags)
             throws IOException, InterruptedException {
-        Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-        List<String> command = new ArrayList<>(List.of(java.toString(), "--add-modules", "jdk.incubator.vector"));
-        command.addAll(jvmFlags);
-        command.addAll(List.of("-cp", System.getProperty("java.class.path"), Probe.class.getName(), model.toString(),
-                Integer.toString(split)));
-        Process probe = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        String out = new String(probe.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
-        if (!probe.waitFor(WARM_UP_NANOS + 60_000_000_000L, TimeUnit.NANOSECONDS)) {
-            probe.destroyForcibly();
-        }
-        assertEquals(0, probe.exitValue(), "probe failed: " + out);
+        String out = FreshJvm.run(Probe.class, jvmFlags, Duration.ofNanos(WARM_UP_NANOS).plusMinutes(1),
+                model.toString(), Integer.toString(split));
         assertEquals("0", out, "bytes allocated by a round of 12 steps after two minutes of warm-up");
     }
 
