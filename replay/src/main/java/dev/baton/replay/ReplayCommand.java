@@ -65,6 +65,11 @@ public final class ReplayCommand {
         } catch (org.apache.kafka.common.KafkaException e) {
             err.println("replay: Kafka at " + options.bootstrap() + " failed: " + Broker.rootMessage(e));
             return CANNOT_RUN;
+        } catch (RuntimeException e) {
+            // a bug of replay's own: still one line, with what a bug report needs
+            StackTraceElement[] where = e.getStackTrace();
+            err.println("replay: internal error: " + e + (where.length > 0 ? " at " + where[0] : ""));
+            return CANNOT_RUN;
         }
     }
 }
