@@ -47,6 +47,7 @@ final class SuperBlockMatrix extends TiledMatrix {
     private final int blockBytes;
     /** Decode takes the format's in-place kernel ({@link SuperBlockFormat#readsInPlace}). */
     private final boolean inPlace;
+    private final boolean sixBitInPlace;
 
     SuperBlockMatrix(SuperBlockFormat format, MemorySegment data, int rows, int cols) {
         super(format, data, rows, cols);
@@ -57,6 +58,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
         this.inPlace = format.readsInPlace();
+        this.sixBitInPlace = format.type() == GgmlType.Q6_K && ShortLaneFold.AVAILABLE;
     }
 
     @Override
@@ -74,6 +76,14 @@ final class SuperBlockMatrix extends TiledMatrix {
             job.activations = q;
             job.activationShorts = inPlace && batch <= IN_PLACE_MAX_BATCH
                     ? scratch.activationShorts(q, batch * cols) : null;
+            if (sixBitInPlace && batch <= IN_PLACE_MAX_BATCH) {
+                short[] arranged = scratch.activationShorts(batch * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK);
+                for (int b = 0; b < batch; b++) {
+                    Q6_KDecodeKernel.arrangeActivations(q, b * cols, cols, arranged,
+                            b * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK);
+                }
+                job.activationShorts = arranged;
+            }
             job.activationScales = d;
             job.activationSums = sums;
             return;
@@ -121,6 +131,8 @@ final class SuperBlockMatrix extends TiledMatrix {
             int nr = Math.min(TILE, rows - r0);
             if (job.panel) {
                 batchLaneTile(r0, nr, job, scratch);
+            } else if (job.activationShorts != null && sixBitInPlace) {
+                rowTileSixBit(r0, nr, job, scratch);
             } else if (job.activationShorts != null) {
                 rowTileInPlace(r0, nr, job, scratch);
             } else {
@@ -139,6 +151,22 @@ final class SuperBlockMatrix extends TiledMatrix {
                 kquant.firstFoldLevel(data, row, blocks, job.activationShorts, b * cols, stage);
                 kquant.blockSums(stage, data, row, blocks, job.activationSums, b * blocks * scaleGroups, sums);
                 job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks);
+            }
+        }
+    }
+
+    private void rowTileSixBit(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int batch = job.batch;
+        int[] sums = scratch.tileSums(blocks);
+        short[] stage = scratch.foldStage(64 * blocks);
+        for (int r = r0; r < r0 + nr; r++) {
+            for (int b = 0; b < batch; b++) {
+                long row = r * rowBytes;
+                int a = b * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK;
+                Q6_KDecodeKernel.foldedProducts(data, row, blocks, job.activationShorts, a, stage);
+                Q6_KDecodeKernel.blockSums(stage, data, row, blocks, job.activationShorts, a, sums);
+                job.out[b * rows + r] = Q6_KDecodeKernel.rowProduct(data, row, blocks, sums, job.activationScales,
+                        b * blocks);
             }
         }
     }

@@ -1,0 +1,156 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q6_K decode (small batches) reading the quants in place, with 16-bit products ({@link ShortLaneFold}).
+ *
+ * <p>Per block, the 128 bytes of low nibbles are loaded as two 32-short vectors A (half 0) and B (half 1), the 64
+ * bytes of high pairs as one, H. Short lane s of {@code X = [A lanes 0..15, B lanes 0..15]} holds ql bytes
+ * {@code l, l+1} (l = 2·(s mod 16)) of half s/16, whose high bits sit in the same short of H; {@code Y} (lanes 16..31
+ * of A and B) holds bytes {@code 32+l, 33+l}, high bits again in H's lane s. So one shift and mask of H per quarter
+ * puts the two high bits of both bytes next to their nibbles, and quarter q's 64 six-bit values become one vector
+ * {@code W_q} of two bytes per lane, <em>uncentred</em> (0..63): value {@code 128h + 32q + l + b} in byte b of lane
+ * s. Even and odd bytes are multiplied separately with the activations, which are stored once per multiply in that
+ * order ({@link #arrangeActivations}), and added lane by lane: both are the same scale group.
+ *
+ * <p>Two levels of the transposing fold (h = 2, 4) then leave in each lane a sum of 8 products of one group of 16,
+ * lanes 2j and 2j+1 holding its two halves. The lanes wrap modulo 2^16, but the centred sum {@code Σ (q−32)·a} is at
+ * most 8·32·127 = 32512 in magnitude, so subtracting {@code 32·Σa} over the same 8 values (stored with the
+ * activations, computed once per multiply) leaves it exactly. Each int lane then adds its two halves (sign-extended),
+ * is multiplied by its group's scale, and one reduction gives S. Centring costs one subtraction per block instead of
+ * one per 64 values.
+ *
+ * <p>{@link #blockSums} holds every vector operation and is compiled on its own; the float combination across
+ * blocks stays scalar in block order ({@link SuperBlockFormat#blockProduct}), so the result is bit-identical to the
+ * other kernels.
+ */
+final class Q6_KDecodeKernel {
+    /** Shorts of arranged activations per block: 256 values, then the 32 lanes' centring terms. */
+    static final int SHORTS_PER_BLOCK = 256 + 32;
+    private static final int BYTES = Q6_KFormat.BYTES;
+
+    /** {@code ARRANGED[p]}: the value index (0..255) whose activation goes to position p of the arranged block. */
+    private static final int[] ARRANGED = new int[256];
+    /** The scale group of int lane j after the fold and pairing, as byte indices for a shuffle of the 16 scales. */
+    private static final byte[] INT_LANE_GROUPS = new byte[16];
+    /** Short indices that gather lanes 0..15 of two vectors (X); plus 16, lanes 16..31 (Y). */
+    private static final short[] X_LANES = new short[32];
+
+    static {
+        for (int q = 0; q < 4; q++) {
+            for (int b = 0; b < 2; b++) {
+                for (int s = 0; s < 32; s++) {
+                    ARRANGED[64 * q + 32 * b + s] = 128 * (s >> 4) + 32 * q + 2 * (s & 15) + b;
+                }
+            }
+        }
+        for (int j = 0; j < 16; j++) {
+            int quarter = ((j >> 1) & 1) + 2 * (j & 1);
+            INT_LANE_GROUPS[j] = (byte) (8 * ((j >> 3) & 1) + 2 * quarter + ((j >> 2) & 1));
+        }
+        for (int s = 0; s < 32; s++) {
+            X_LANES[s] = (short) (s < 16 ? s : 16 + s);
+        }
+    }
+
+    private Q6_KDecodeKernel() {
+    }
+
+    /**
+     * Q8_K activations {@code q[qOff..qOff+n)} (integers, |q| ≤ 127) to {@code out[oOff..]} in the kernel's order,
+     * {@link #SHORTS_PER_BLOCK} per block: position p of a block holds value {@code ARRANGED[p]}; after the 256
+     * values, lane s of the fold holds 32 times the sum of the 8 activations that end in lane s.
+     */
+    static void arrangeActivations(float[] q, int qOff, int n, short[] out, int oOff) {
+        for (int k = 0; k < n / 256; k++) {
+            int src = qOff + 256 * k;
+            int dst = oOff + SHORTS_PER_BLOCK * k;
+            for (int p = 0; p < 256; p++) {
+                out[dst + p] = (short) q[src + ARRANGED[p]];
+            }
+            for (int s = 0; s < 32; s++) {
+                int quarter = ((s >> 2) & 1) + 2 * ((s >> 1) & 1);
+                int sum = 0;
+                for (int t = 0; t < 8; t += 2) {
+                    int lane = s ^ t;
+                    sum += out[dst + 64 * quarter + lane] + out[dst + 64 * quarter + 32 + lane];
+                }
+                out[dst + 256 + s] = (short) (32 * sum);
+            }
+        }
+    }
+
+    /**
+     * Step 1, per block and u (0, 1): quarters u and u+2 (both from X for u = 0, from Y for u = 1) multiplied and
+     * folded once (h = 2), 32 shorts per half to {@code stage[64k + 32u ..]}. One half per loop iteration keeps the
+     * method small enough for C2 to inline every vector operation.
+     */
+    static void foldedProducts(MemorySegment w, long row, int blocks, short[] aq, int aOff, short[] stage) {
+        ShortVector xLanes = ShortVector.fromArray(ShortLaneFold.S, X_LANES, 0);
+        VectorMask<Short> upper2 = ShortLaneFold.upper(2);
+        ShortVector cross2 = ShortLaneFold.cross(2);
+        long blk = row;
+        for (int k = 0, a = aOff, st = 0; k < blocks; k++, blk += BYTES, a += SHORTS_PER_BLOCK) {
+            for (int u = 0; u < 2; u++, st += 32) {
+                ShortVector lowA = ShortVector.fromMemorySegment(ShortLaneFold.S, w, blk + Q6_KFormat.QL,
+                        SuperBlockFormat.LE);
+                ShortVector lowB = ShortVector.fromMemorySegment(ShortLaneFold.S, w, blk + Q6_KFormat.QL + 64,
+                        SuperBlockFormat.LE);
+                ShortVector high = ShortVector.fromMemorySegment(ShortLaneFold.S, w, blk + Q6_KFormat.QH,
+                        SuperBlockFormat.LE).lanewise(VectorOperators.LSHR, 2 * u);
+                ShortVector low = xLanes.add((short) (16 * u)).selectFrom(lowA, lowB);
+                ShortVector first = low.and((short) 0x0F0F)
+                        .or(high.lanewise(VectorOperators.LSHL, 4).and((short) 0x3030));
+                ShortVector second = low.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F0F)
+                        .or(high.and((short) 0x3030));
+                int at = a + 64 * u;
+                ShortVector p = first.and((short) 0xFF).mul(ShortVector.fromArray(ShortLaneFold.S, aq, at))
+                        .add(first.lanewise(VectorOperators.LSHR, 8)
+                                .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 32)));
+                ShortVector q = second.and((short) 0xFF).mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 128))
+                        .add(second.lanewise(VectorOperators.LSHR, 8)
+                                .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 160)));
+                ShortLaneFold.fold(p, q, upper2, cross2).intoArray(stage, st);
+            }
+        }
+    }
+
+    /**
+     * Step 2: S of every block to {@code sums[k]}: the second fold level (h = 4) of its two staged halves, the
+     * centring terms subtracted, each int lane's two halves added and multiplied by its group's scale.
+     */
+    static void blockSums(short[] stage, MemorySegment w, long row, int blocks, short[] aq, int aOff, int[] sums) {
+        VectorMask<Short> upper4 = ShortLaneFold.upper(4);
+        ShortVector cross4 = ShortLaneFold.cross(4);
+        ByteVector laneGroups = ShortLaneFold.byteIndex(INT_LANE_GROUPS);
+        long scales = row + Q6_KFormat.SCALES;
+        for (int k = 0, a = aOff + 256; k < blocks; k++, scales += BYTES, a += SHORTS_PER_BLOCK) {
+            IntVector halves = ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, 64 * k),
+                    ShortVector.fromArray(ShortLaneFold.S, stage, 64 * k + 32), upper4, cross4)
+                    .sub(ShortVector.fromArray(ShortLaneFold.S, aq, a)).reinterpretAsInts();
+            IntVector groups = halves.lanewise(VectorOperators.ASHR, 16)
+                    .add(halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+            IntVector laneScales = (IntVector) laneGroups.selectFrom(
+                    ByteVector.fromMemorySegment(ShortLaneFold.B16, w, scales, SuperBlockFormat.LE))
+                    .convertShape(VectorOperators.B2I, ShortLaneFold.I, 0);
+            sums[k] = groups.mul(laneScales).reduceLanes(VectorOperators.ADD);
+        }
+    }
+
+    /** One output: {@code Σ_k blockProduct(d_k, ad[dOff+k], S_k)} in block order. */
+    static float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff) {
+        float acc = 0f;
+        long blk = row + Q6_KFormat.D;
+        for (int k = 0; k < blocks; k++, blk += BYTES) {
+            acc += SuperBlockFormat.blockProduct(Float.float16ToFloat(w.get(LittleEndian.SHORT, blk)), 0f, ad[dOff + k],
+                    sums[k], 0, false);
+        }
+        return acc;
+    }
+}
