@@ -98,23 +98,26 @@ final class Q6_KDecodeKernel {
         long blk = row;
         for (int k = 0, a = aOff, st = 0; k < blocks; k++, blk += BYTES, a += SHORTS_PER_BLOCK) {
             for (int u = 0; u < 2; u++, st += 32) {
-                ShortVector lowA = ShortVector.fromMemorySegment(ShortLaneFold.S, w, blk + Q6_KFormat.QL,
+                IntVector lowA = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QL,
                         SuperBlockFormat.LE);
-                ShortVector lowB = ShortVector.fromMemorySegment(ShortLaneFold.S, w, blk + Q6_KFormat.QL + 64,
+                IntVector lowB = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QL + 64,
                         SuperBlockFormat.LE);
-                ShortVector high = ShortVector.fromMemorySegment(ShortLaneFold.S, w, blk + Q6_KFormat.QH,
+                IntVector high = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QH,
                         SuperBlockFormat.LE).lanewise(VectorOperators.LSHR, 2 * u);
-                ShortVector low = xLanes.add((short) (16 * u)).selectFrom(lowA, lowB);
-                ShortVector first = low.and((short) 0x0F0F)
-                        .or(high.lanewise(VectorOperators.LSHL, 4).and((short) 0x3030));
-                ShortVector second = low.lanewise(VectorOperators.LSHR, 4).and((short) 0x0F0F)
-                        .or(high.and((short) 0x3030));
+                IntVector low = xLanes.add((short) (16 * u)).selectFrom(lowA.reinterpretAsShorts(),
+                        lowB.reinterpretAsShorts()).reinterpretAsInts();
+                IntVector first = low.and(0x0F0F0F0F)
+                        .or(high.lanewise(VectorOperators.LSHL, 4).and(0x30303030));
+                IntVector second = low.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F)
+                        .or(high.and(0x30303030));
                 int at = a + 64 * u;
-                ShortVector p = first.and((short) 0xFF).mul(ShortVector.fromArray(ShortLaneFold.S, aq, at))
-                        .add(first.lanewise(VectorOperators.LSHR, 8)
+                ShortVector p = first.and(0x00FF00FF).reinterpretAsShorts()
+                        .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at))
+                        .add(first.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 32)));
-                ShortVector q = second.and((short) 0xFF).mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 128))
-                        .add(second.lanewise(VectorOperators.LSHR, 8)
+                ShortVector q = second.and(0x00FF00FF).reinterpretAsShorts()
+                        .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 128))
+                        .add(second.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 160)));
                 ShortLaneFold.fold(p, q, upper2, cross2).intoArray(stage, st);
             }
