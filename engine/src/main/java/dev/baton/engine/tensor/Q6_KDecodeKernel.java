@@ -87,17 +87,20 @@ final class Q6_KDecodeKernel {
     }
 
     /**
-     * Step 1, per block and u (0, 1): quarters u and u+2 (both from X for u = 0, from Y for u = 1) multiplied and
-     * folded once (h = 2), 32 shorts per half to {@code stage[64k + 32u ..]}. One half per loop iteration keeps the
-     * method small enough for C2 to inline every vector operation.
+     * Step 1, for the {@code count} blocks from byte {@code first} on (a tile's rows follow each other in the
+     * weights, so its blocks are consecutive; block i is block i mod {@code blocks} of its row): per block and u
+     * (0, 1), quarters u and u+2 (both from X for u = 0, from Y for u = 1) multiplied and folded once (h = 2), 32
+     * shorts per half to {@code stage[64i + 32u ..]}. One half per loop iteration keeps the method small enough for
+     * C2 to inline every vector operation; one call per tile keeps the per-call set-up off the rows.
      */
-    static void foldedProducts(MemorySegment w, long row, int blocks, short[] aq, int aOff, short[] stage) {
+    static void foldedProducts(MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
+            short[] stage) {
         ShortVector xLanes = ShortVector.fromArray(ShortLaneFold.S, X_LANES, 0);
         VectorMask<Short> upper2 = ShortLaneFold.upper(2);
         ShortVector cross2 = ShortLaneFold.cross(2);
-        long blk = row;
-        for (int k = 0, a = aOff, st = 0; k < blocks; k++, blk += BYTES, a += SHORTS_PER_BLOCK) {
-            for (int u = 0; u < 2; u++, st += 32) {
+        for (int i = 0, k = 0, a = aOff; i < count; i++) {
+            long blk = first + (long) BYTES * i;
+            for (int u = 0; u < 2; u++) {
                 IntVector lowA = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QL,
                         SuperBlockFormat.LE);
                 IntVector lowB = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QL + 64,
@@ -106,53 +109,66 @@ final class Q6_KDecodeKernel {
                         SuperBlockFormat.LE).lanewise(VectorOperators.LSHR, 2 * u);
                 IntVector low = xLanes.add((short) (16 * u)).selectFrom(lowA.reinterpretAsShorts(),
                         lowB.reinterpretAsShorts()).reinterpretAsInts();
-                IntVector first = low.and(0x0F0F0F0F)
+                IntVector firstQuarter = low.and(0x0F0F0F0F)
                         .or(high.lanewise(VectorOperators.LSHL, 4).and(0x30303030));
-                IntVector second = low.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F)
+                IntVector thirdQuarter = low.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F)
                         .or(high.and(0x30303030));
                 int at = a + 64 * u;
-                ShortVector p = first.and(0x00FF00FF).reinterpretAsShorts()
+                ShortVector p = firstQuarter.and(0x00FF00FF).reinterpretAsShorts()
                         .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at))
-                        .add(first.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                        .add(firstQuarter.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 32)));
-                ShortVector q = second.and(0x00FF00FF).reinterpretAsShorts()
+                ShortVector q = thirdQuarter.and(0x00FF00FF).reinterpretAsShorts()
                         .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 128))
-                        .add(second.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                        .add(thirdQuarter.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 160)));
-                ShortLaneFold.fold(p, q, upper2, cross2).intoArray(stage, st);
+                ShortLaneFold.fold(p, q, upper2, cross2).intoArray(stage, 64 * i + 32 * u);
+            }
+            if (++k == blocks) {
+                k = 0;
+                a = aOff;
+            } else {
+                a += SHORTS_PER_BLOCK;
             }
         }
     }
 
     /**
-     * Step 2: S of every block to {@code sums[k]}: the second fold level (h = 4) of its two staged halves, the
-     * centring terms subtracted, each int lane's two halves added and multiplied by its group's scale.
+     * Step 2: S of the same {@code count} blocks to {@code sums[i]}: the second fold level (h = 4) of each block's two
+     * staged halves, the centring terms subtracted, each int lane's two halves added and multiplied by its group's
+     * scale.
      */
-    static void blockSums(short[] stage, MemorySegment w, long row, int blocks, short[] aq, int aOff, int[] sums) {
+    static void blockSums(short[] stage, MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
+            int[] sums) {
         VectorMask<Short> upper4 = ShortLaneFold.upper(4);
         ShortVector cross4 = ShortLaneFold.cross(4);
         ByteVector laneGroups = ShortLaneFold.byteIndex(INT_LANE_GROUPS);
-        long scales = row + Q6_KFormat.SCALES;
-        for (int k = 0, a = aOff + 256; k < blocks; k++, scales += BYTES, a += SHORTS_PER_BLOCK) {
-            IntVector halves = ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, 64 * k),
-                    ShortVector.fromArray(ShortLaneFold.S, stage, 64 * k + 32), upper4, cross4)
+        for (int i = 0, k = 0, a = aOff + 256; i < count; i++) {
+            IntVector halves = ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i),
+                    ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32), upper4, cross4)
                     .sub(ShortVector.fromArray(ShortLaneFold.S, aq, a)).reinterpretAsInts();
             IntVector groups = halves.lanewise(VectorOperators.ASHR, 16)
                     .add(halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
-            IntVector laneScales = (IntVector) laneGroups.selectFrom(
-                    ByteVector.fromMemorySegment(ShortLaneFold.B16, w, scales, SuperBlockFormat.LE))
+            IntVector laneScales = (IntVector) laneGroups.selectFrom(ByteVector.fromMemorySegment(ShortLaneFold.B16, w,
+                    first + (long) BYTES * i + Q6_KFormat.SCALES, SuperBlockFormat.LE))
                     .convertShape(VectorOperators.B2I, ShortLaneFold.I, 0);
-            sums[k] = groups.mul(laneScales).reduceLanes(VectorOperators.ADD);
+            sums[i] = groups.mul(laneScales).reduceLanes(VectorOperators.ADD);
+            if (++k == blocks) {
+                k = 0;
+                a = aOff + 256;
+            } else {
+                a += SHORTS_PER_BLOCK;
+            }
         }
     }
 
-    /** One output: {@code Σ_k blockProduct(d_k, ad[dOff+k], S_k)} in block order. */
-    static float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff) {
+    /** One output: {@code Σ_k blockProduct(d_k, ad[dOff+k], S_k)} in block order, S_k from {@code sums[sOff+k]}. */
+    static float rowProduct(MemorySegment w, long row, int blocks, int[] sums, int sOff, float[] ad, int dOff) {
         float acc = 0f;
         long blk = row + Q6_KFormat.D;
         for (int k = 0; k < blocks; k++, blk += BYTES) {
             acc += SuperBlockFormat.blockProduct(Float.float16ToFloat(w.get(LittleEndian.SHORT, blk)), 0f, ad[dOff + k],
-                    sums[k], 0, false);
+                    sums[sOff + k], 0, false);
         }
         return acc;
     }

@@ -156,17 +156,17 @@ final class SuperBlockMatrix extends TiledMatrix {
     }
 
     private void rowTileSixBit(int r0, int nr, MatmulJob job, Scratch scratch) {
-        int batch = job.batch;
-        int[] sums = scratch.tileSums(blocks);
-        short[] stage = scratch.foldStage(64 * blocks);
-        for (int r = r0; r < r0 + nr; r++) {
-            for (int b = 0; b < batch; b++) {
-                long row = r * rowBytes;
-                int a = b * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK;
-                Q6_KDecodeKernel.foldedProducts(data, row, blocks, job.activationShorts, a, stage);
-                Q6_KDecodeKernel.blockSums(stage, data, row, blocks, job.activationShorts, a, sums);
-                job.out[b * rows + r] = Q6_KDecodeKernel.rowProduct(data, row, blocks, sums, job.activationScales,
-                        b * blocks);
+        int count = nr * blocks;
+        short[] stage = scratch.foldStage(64 * count);
+        int[] sums = scratch.tileSums(count);
+        long first = r0 * rowBytes;
+        for (int b = 0; b < job.batch; b++) {
+            int a = b * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK;
+            Q6_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
+            Q6_KDecodeKernel.blockSums(stage, data, first, count, blocks, job.activationShorts, a, sums);
+            for (int i = 0; i < nr; i++) {
+                job.out[b * rows + r0 + i] = Q6_KDecodeKernel.rowProduct(data, first + i * rowBytes, blocks, sums,
+                        i * blocks, job.activationScales, b * blocks);
             }
         }
     }
