@@ -2,6 +2,7 @@ package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorMask;
@@ -133,28 +134,36 @@ final class Q6_KDecodeKernel {
         }
     }
 
+    /** Rows of a tile: the fold tree of {@link #tileProducts} puts one row per int lane. */
+    static final int ROWS = 16;
+    /** A tile's row i goes to slot {@code SLOTS[i]} of the tree (its four index bits reversed), and comes out in lane i. */
+    private static final int[] SLOTS = new int[ROWS];
+
     /**
-     * Step 2: S of the same {@code count} blocks to {@code sums[i]}: the second fold level (h = 4) of each block's two
-     * staged halves, the centring terms subtracted, each int lane's two halves added and multiplied by its group's
-     * scale.
+     * Step 2, for the same {@code count} blocks (row i / blocks of the tile, block i mod blocks of the row): each
+     * block's 16 scale-group sums, scaled, as one int vector to {@code groupSums[(16k + slot)·16 ..]}, and its d to
+     * {@code d[16k + row]}: the second fold level (h = 4) of the block's two staged halves, the centring terms
+     * subtracted, each int lane's two halves added and multiplied by its group's scale.
      */
-    static void blockSums(short[] stage, MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
-            int[] sums) {
+    static void scaledGroupSums(short[] stage, MemorySegment w, long first, int count, int blocks, short[] aq,
+            int aOff, int[] groupSums, float[] d) {
         VectorMask<Short> upper4 = ShortLaneFold.upper(4);
         ShortVector cross4 = ShortLaneFold.cross(4);
         ByteVector laneGroups = ShortLaneFold.byteIndex(INT_LANE_GROUPS);
-        for (int i = 0, k = 0, a = aOff + 256; i < count; i++) {
+        for (int i = 0, k = 0, r = 0, a = aOff + 256; i < count; i++) {
+            long blk = first + (long) BYTES * i;
             IntVector halves = ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i),
                     ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32), upper4, cross4)
                     .sub(ShortVector.fromArray(ShortLaneFold.S, aq, a)).reinterpretAsInts();
             IntVector groups = halves.lanewise(VectorOperators.ASHR, 16)
                     .add(halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
             IntVector laneScales = (IntVector) laneGroups.selectFrom(ByteVector.fromMemorySegment(ShortLaneFold.B16, w,
-                    first + (long) BYTES * i + Q6_KFormat.SCALES, SuperBlockFormat.LE))
-                    .convertShape(VectorOperators.B2I, ShortLaneFold.I, 0);
-            sums[i] = groups.mul(laneScales).reduceLanes(VectorOperators.ADD);
+                    blk + Q6_KFormat.SCALES, SuperBlockFormat.LE)).convertShape(VectorOperators.B2I, ShortLaneFold.I, 0);
+            groups.mul(laneScales).intoArray(groupSums, (ROWS * k + SLOTS[r]) * ROWS);
+            d[ROWS * k + r] = Float.float16ToFloat(w.get(LittleEndian.SHORT, blk + Q6_KFormat.D));
             if (++k == blocks) {
                 k = 0;
+                r++;
                 a = aOff + 256;
             } else {
                 a += SHORTS_PER_BLOCK;
@@ -162,14 +171,72 @@ final class Q6_KDecodeKernel {
         }
     }
 
-    /** One output: {@code Σ_k blockProduct(d_k, ad[dOff+k], S_k)} in block order, S_k from {@code sums[sOff+k]}. */
-    static float rowProduct(MemorySegment w, long row, int blocks, int[] sums, int sOff, float[] ad, int dOff) {
-        float acc = 0f;
-        long blk = row + Q6_KFormat.D;
-        for (int k = 0; k < blocks; k++, blk += BYTES) {
-            acc += SuperBlockFormat.blockProduct(Float.float16ToFloat(w.get(LittleEndian.SHORT, blk)), 0f, ad[dOff + k],
-                    sums[sOff + k], 0, false);
+    /**
+     * Zeroes the slots and scales of rows {@code nr..15}, so that a partial tile's missing rows add nothing (their
+     * outputs are dropped).
+     */
+    static void clearMissingRows(int nr, int blocks, int[] groupSums, float[] d) {
+        for (int r = nr; r < ROWS; r++) {
+            for (int k = 0; k < blocks; k++) {
+                int at = (ROWS * k + SLOTS[r]) * ROWS;
+                java.util.Arrays.fill(groupSums, at, at + ROWS, 0);
+                d[ROWS * k + r] = 0f;
+            }
         }
-        return acc;
+    }
+
+    /**
+     * Step 3, the outputs of a tile's 16 rows to {@code out[0..16)}: per block, a transposing add tree over the 16
+     * slots' vectors leaves S of row i in lane i, and each lane adds {@code (d·da)·S} to its accumulator in block
+     * order, the float operations of {@link SuperBlockFormat#blockProduct}. {@code groupSums} has room for four
+     * more vectors after the slots, for the tree's partial sums.
+     */
+    static void tileProducts(int[] groupSums, float[] d, int blocks, float[] ad, int dOff, float[] out) {
+        VectorMask<Integer> upper8 = VectorMask.fromLong(ShortLaneFold.I, 0xFF00L);
+        VectorMask<Integer> upper4 = VectorMask.fromLong(ShortLaneFold.I, 0xF0F0L);
+        VectorMask<Integer> upper2 = VectorMask.fromLong(ShortLaneFold.I, 0xCCCCL);
+        VectorMask<Integer> upper1 = VectorMask.fromLong(ShortLaneFold.I, 0xAAAAL);
+        IntVector cross8 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 0);
+        IntVector cross4 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 16);
+        IntVector cross2 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 32);
+        IntVector cross1 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 48);
+        FloatVector acc = FloatVector.zero(FloatVector.SPECIES_512);
+        int partial = ROWS * ROWS * blocks;
+        for (int k = 0; k < blocks; k++) {
+            // levels 8 and 4, four slots at a time (a smaller loop body keeps C2 inlining every operation)
+            for (int g = 0, at = ROWS * ROWS * k; g < 4; g++, at += 4 * ROWS) {
+                fold(fold(load(groupSums, at, 0), load(groupSums, at, 1), upper8, cross8),
+                        fold(load(groupSums, at, 2), load(groupSums, at, 3), upper8, cross8), upper4, cross4)
+                        .intoArray(groupSums, partial + ROWS * g);
+            }
+            IntVector s = fold(fold(load(groupSums, partial, 0), load(groupSums, partial, 1), upper2, cross2),
+                    fold(load(groupSums, partial, 2), load(groupSums, partial, 3), upper2, cross2), upper1, cross1);
+            acc = acc.add(FloatVector.fromArray(FloatVector.SPECIES_512, d, ROWS * k).mul(ad[dOff + k])
+                    .mul((FloatVector) s.convert(VectorOperators.I2F, 0)));
+        }
+        acc.intoArray(out, 0);
+    }
+
+    private static IntVector load(int[] sums, int at, int slot) {
+        return IntVector.fromArray(ShortLaneFold.I, sums, at + ROWS * slot);
+    }
+
+    private static IntVector fold(IntVector a, IntVector b, VectorMask<Integer> upper, IntVector cross) {
+        return a.blend(b, upper).add(cross.selectFrom(a, b));
+    }
+
+    /** Per level h = 8, 4, 2, 1: lane i's index i^h into the concatenation of two vectors, of the second if bit h is set. */
+    private static final int[] INT_CROSS = new int[64];
+
+    static {
+        for (int level = 0; level < 4; level++) {
+            int h = 8 >> level;
+            for (int i = 0; i < 16; i++) {
+                INT_CROSS[16 * level + i] = (i & h) == 0 ? i ^ h : 16 + (i ^ h);
+            }
+        }
+        for (int i = 0; i < ROWS; i++) {
+            SLOTS[i] = Integer.reverse(i) >>> 28;
+        }
     }
 }

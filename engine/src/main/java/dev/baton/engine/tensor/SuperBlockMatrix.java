@@ -158,16 +158,19 @@ final class SuperBlockMatrix extends TiledMatrix {
     private void rowTileSixBit(int r0, int nr, MatmulJob job, Scratch scratch) {
         int count = nr * blocks;
         short[] stage = scratch.foldStage(64 * count);
-        int[] sums = scratch.tileSums(count);
+        int[] groupSums = scratch.tileSums(Q6_KDecodeKernel.ROWS * (Q6_KDecodeKernel.ROWS * blocks + 4));
+        float[] d = scratch.weightScales(Q6_KDecodeKernel.ROWS * blocks);
+        float[] out = scratch.lanes(Q6_KDecodeKernel.ROWS);
+        if (nr < Q6_KDecodeKernel.ROWS) {
+            Q6_KDecodeKernel.clearMissingRows(nr, blocks, groupSums, d);
+        }
         long first = r0 * rowBytes;
         for (int b = 0; b < job.batch; b++) {
             int a = b * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK;
             Q6_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
-            Q6_KDecodeKernel.blockSums(stage, data, first, count, blocks, job.activationShorts, a, sums);
-            for (int i = 0; i < nr; i++) {
-                job.out[b * rows + r0 + i] = Q6_KDecodeKernel.rowProduct(data, first + i * rowBytes, blocks, sums,
-                        i * blocks, job.activationScales, b * blocks);
-            }
+            Q6_KDecodeKernel.scaledGroupSums(stage, data, first, count, blocks, job.activationShorts, a, groupSums, d);
+            Q6_KDecodeKernel.tileProducts(groupSums, d, blocks, job.activationScales, b * blocks, out);
+            System.arraycopy(out, 0, job.out, b * rows + r0, nr);
         }
     }
 
