@@ -1,6 +1,7 @@
 package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
@@ -9,31 +10,42 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 
 /**
- * Q6_K decode (small batches) reading the quants in place, with 16-bit products ({@link ShortLaneFold}).
+ * Q6_K decode (batches below {@link SuperBlockMatrix#PANEL_MIN_BATCH}) reading the quants in place, with 16-bit
+ * products ({@link ShortLaneFold}), one tile of {@link #ROWS} rows at a time in three steps.
  *
- * <p>Per block, the 128 bytes of low nibbles are loaded as two 32-short vectors A (half 0) and B (half 1), the 64
- * bytes of high pairs as one, H. Short lane s of {@code X = [A lanes 0..15, B lanes 0..15]} holds ql bytes
- * {@code l, l+1} (l = 2·(s mod 16)) of half s/16, whose high bits sit in the same short of H; {@code Y} (lanes 16..31
- * of A and B) holds bytes {@code 32+l, 33+l}, high bits again in H's lane s. So one shift and mask of H per quarter
- * puts the two high bits of both bytes next to their nibbles, and quarter q's 64 six-bit values become one vector
- * {@code W_q} of two bytes per lane, <em>uncentred</em> (0..63): value {@code 128h + 32q + l + b} in byte b of lane
- * s. Even and odd bytes are multiplied separately with the activations, which are stored once per multiply in that
- * order ({@link #arrangeActivations}), and added lane by lane: both are the same scale group.
+ * <p><b>Step 1, {@link #foldedProducts}.</b> Per block, the 128 bytes of low nibbles are loaded as two 32-short
+ * vectors A (half 0) and B (half 1), the 64 bytes of high pairs as one, H. Short lane s of
+ * {@code X = [A lanes 0..15, B lanes 0..15]} holds ql bytes {@code l, l+1} (l = 2·(s mod 16)) of half s/16, whose high
+ * bits sit in the same short of H; {@code Y} (lanes 16..31 of A and B) holds bytes {@code 32+l, 33+l}, high bits again
+ * in H's lane s. So a shift and mask of H puts the two high bits of both bytes of a lane next to their nibbles, and
+ * quarter q's 64 six-bit values become one vector of two bytes per lane, <em>uncentred</em> (0..63): value
+ * {@code 128h + 32q + l + b} in byte b of lane s. Even and odd bytes are multiplied separately with the activations,
+ * which are stored once per multiply in that order ({@link #arrangeActivations}), and added lane by lane (same scale
+ * group). Quarters u and u+2 are folded once (h = 2) and staged. Shifts are done on int lanes: C2 emits shifts by a
+ * constant as one instruction for ints but as a count register move plus a two-µop shift for shorts.
  *
- * <p>Two levels of the transposing fold (h = 2, 4) then leave in each lane a sum of 8 products of one group of 16,
- * lanes 2j and 2j+1 holding its two halves. The lanes wrap modulo 2^16, but the centred sum {@code Σ (q−32)·a} is at
- * most 8·32·127 = 32512 in magnitude, so subtracting {@code 32·Σa} over the same 8 values (stored with the
- * activations, computed once per multiply) leaves it exactly. Each int lane then adds its two halves (sign-extended),
- * is multiplied by its group's scale, and one reduction gives S. Centring costs one subtraction per block instead of
- * one per 64 values.
+ * <p><b>Step 2, {@link #scaledGroupSums}.</b> The second fold level (h = 4) leaves in each lane a sum of 8 products of
+ * one group of 16, lanes 2j and 2j+1 holding its two halves. The lanes wrap modulo 2^16, but the centred sum
+ * {@code Σ (q−32)·a} is at most 8·32·127 = 32512 in magnitude, so subtracting {@code 32·Σa} over the same 8 values
+ * (stored with the activations) leaves it exactly: centring costs one subtraction per block instead of one per 64
+ * values. Each int lane adds its two halves (sign-extended) and is multiplied by its group's scale.
  *
- * <p>{@link #blockSums} holds every vector operation and is compiled on its own; the float combination across
- * blocks stays scalar in block order ({@link SuperBlockFormat#blockProduct}), so the result is bit-identical to the
- * other kernels.
+ * <p><b>Step 3, {@link #tileProducts}.</b> A transposing add tree over the 16 rows' int vectors of a block gives S of
+ * row i in lane i (instead of a lane reduction per block and row, which cost as much as step 2), and the float
+ * combination runs in 16 lanes, in block order with the operations of {@link SuperBlockFormat#blockProduct}, so the
+ * result is bit-identical to the other kernels.
+ *
+ * <p>Each step runs over a whole tile in one call: with 3-block rows (768 columns) the per-call set-up of a per-row
+ * call took a fifth of the time. A tile's rows follow each other in the weights, so its blocks are consecutive and
+ * walked in one ascending run. Each step is its own compilation unit: together they pass C2's inlining node limit.
  */
 final class Q6_KDecodeKernel {
+    /** Whether this machine runs the kernel (512-bit vectors). */
+    static final boolean AVAILABLE = ShortLaneFold.AVAILABLE;
     /** Shorts of arranged activations per block: 256 values, then the 32 lanes' centring terms. */
     static final int SHORTS_PER_BLOCK = 256 + 32;
+    /** Rows of a tile: the fold tree of {@link #tileProducts} puts one row per int lane, so 16. */
+    static final int ROWS = SuperBlockMatrix.TILE;
     private static final int BYTES = Q6_KFormat.BYTES;
 
     /** {@code ARRANGED[p]}: the value index (0..255) whose activation goes to position p of the arranged block. */
@@ -42,6 +54,10 @@ final class Q6_KDecodeKernel {
     private static final byte[] INT_LANE_GROUPS = new byte[16];
     /** Short indices that gather lanes 0..15 of two vectors (X); plus 16, lanes 16..31 (Y). */
     private static final short[] X_LANES = new short[32];
+    /** A tile's row i goes to slot {@code SLOTS[i]} of the tree (its four index bits reversed), and comes out in lane i. */
+    private static final int[] SLOTS = new int[ROWS];
+    /** Per level h = 8, 4, 2, 1 of the tree: lane i's index i^h into two vectors, of the second if bit h is set. */
+    private static final int[] INT_CROSS = new int[64];
 
     static {
         for (int q = 0; q < 4; q++) {
@@ -58,20 +74,32 @@ final class Q6_KDecodeKernel {
         for (int s = 0; s < 32; s++) {
             X_LANES[s] = (short) (s < 16 ? s : 16 + s);
         }
+        for (int i = 0; i < ROWS; i++) {
+            SLOTS[i] = Integer.reverse(i) >>> 28;
+        }
+        for (int level = 0; level < 4; level++) {
+            int h = 8 >> level;
+            for (int i = 0; i < 16; i++) {
+                INT_CROSS[16 * level + i] = (i & h) == 0 ? i ^ h : 16 + (i ^ h);
+            }
+        }
     }
 
     private Q6_KDecodeKernel() {
     }
 
     /**
-     * Q8_K activations {@code q[qOff..qOff+n)} (integers, |q| ≤ 127) to {@code out[oOff..]} in the kernel's order,
-     * {@link #SHORTS_PER_BLOCK} per block: position p of a block holds value {@code ARRANGED[p]}; after the 256
-     * values, lane s of the fold holds 32 times the sum of the 8 activations that end in lane s.
+     * The Q8_K activations {@code q} ({@code batch} rows of {@code cols}, integers with |q| ≤ 127) in the kernel's
+     * order, {@link #SHORTS_PER_BLOCK} shorts per block: position p of a block holds its value {@code ARRANGED[p]};
+     * after the 256 values, lane s of the second fold level holds 32 times the sum of the 8 activations that end in
+     * it.
      */
-    static void arrangeActivations(float[] q, int qOff, int n, short[] out, int oOff) {
-        for (int k = 0; k < n / 256; k++) {
-            int src = qOff + 256 * k;
-            int dst = oOff + SHORTS_PER_BLOCK * k;
+    static short[] arrangeActivations(float[] q, int batch, int cols, Scratch scratch) {
+        int blocks = batch * cols / 256;
+        short[] out = scratch.activationShorts(blocks * SHORTS_PER_BLOCK);
+        for (int k = 0; k < blocks; k++) {
+            int src = 256 * k;
+            int dst = SHORTS_PER_BLOCK * k;
             for (int p = 0; p < 256; p++) {
                 out[dst + p] = (short) q[src + ARRANGED[p]];
             }
@@ -85,6 +113,7 @@ final class Q6_KDecodeKernel {
                 out[dst + 256 + s] = (short) (32 * sum);
             }
         }
+        return out;
     }
 
     /**
@@ -134,11 +163,6 @@ final class Q6_KDecodeKernel {
         }
     }
 
-    /** Rows of a tile: the fold tree of {@link #tileProducts} puts one row per int lane. */
-    static final int ROWS = 16;
-    /** A tile's row i goes to slot {@code SLOTS[i]} of the tree (its four index bits reversed), and comes out in lane i. */
-    private static final int[] SLOTS = new int[ROWS];
-
     /**
      * Step 2, for the same {@code count} blocks (row i / blocks of the tile, block i mod blocks of the row): each
      * block's 16 scale-group sums, scaled, as one int vector to {@code groupSums[(16k + slot)·16 ..]}, and its d to
@@ -179,7 +203,7 @@ final class Q6_KDecodeKernel {
         for (int r = nr; r < ROWS; r++) {
             for (int k = 0; k < blocks; k++) {
                 int at = (ROWS * k + SLOTS[r]) * ROWS;
-                java.util.Arrays.fill(groupSums, at, at + ROWS, 0);
+                Arrays.fill(groupSums, at, at + ROWS, 0);
                 d[ROWS * k + r] = 0f;
             }
         }
@@ -223,20 +247,5 @@ final class Q6_KDecodeKernel {
 
     private static IntVector fold(IntVector a, IntVector b, VectorMask<Integer> upper, IntVector cross) {
         return a.blend(b, upper).add(cross.selectFrom(a, b));
-    }
-
-    /** Per level h = 8, 4, 2, 1: lane i's index i^h into the concatenation of two vectors, of the second if bit h is set. */
-    private static final int[] INT_CROSS = new int[64];
-
-    static {
-        for (int level = 0; level < 4; level++) {
-            int h = 8 >> level;
-            for (int i = 0; i < 16; i++) {
-                INT_CROSS[16 * level + i] = (i & h) == 0 ? i ^ h : 16 + (i ^ h);
-            }
-        }
-        for (int i = 0; i < ROWS; i++) {
-            SLOTS[i] = Integer.reverse(i) >>> 28;
-        }
     }
 }
