@@ -13,7 +13,12 @@ public enum BatonTopic {
     /** Control records (cancel); every stage reads every partition. */
     CONTROL("baton.control", 1),
     /** Request records that could not be read or served, unchanged, with the reason in headers. */
-    REQUESTS_DLQ("baton.requests.dlq", 1);
+    REQUESTS_DLQ("baton.requests.dlq", 1),
+    /**
+     * TokenEvents of requests that {@code bin/baton replay} re-drives to check them: kept apart from baton.replies so
+     * that no gateway sees them. A replay run reads every partition from its end and keeps its own run's events.
+     */
+    REPLAY_REPLIES("baton.replay.replies", 1);
 
     private final String topicName;
     private final int defaultPartitions;

@@ -5,13 +5,14 @@ import java.util.Objects;
 /**
  * Picks the next token from one row of logits. The chain, fixed and modelled on llama.cpp's default:
  * <ol>
- *   <li>penalties on a private copy of the logits (repetition, then presence/frequency — see {@link Penalties});</li>
+ *   <li>on a private copy of the logits: the logit bias ({@link LogitBias}), then the penalties (repetition, then
+ *       presence/frequency — see {@link Penalties});</li>
  *   <li>temperature 0: the argmax of the penalized logits, ties to the lowest id — nothing below applies;</li>
  *   <li>top-k; top-p over the survivors; min-p — all on the penalized logits at temperature 1;</li>
  *   <li>temperature: the survivors' logits divided by it, softmax, and one draw with the uniform number
  *       {@link CounterRandom#uniform CounterRandom.uniform(seed, tokenIndex)}.</li>
  * </ol>
- * Log-probabilities, when asked for, describe the raw model distribution (before penalties, temperature and
+ * Log-probabilities, when asked for, describe the raw model distribution (before bias, penalties, temperature and
  * truncation). The result is a pure function of the arguments: it depends on no earlier call, so sequences may be
  * sampled in any order and any batch. Owns vocabulary-sized scratch; allocates only the returned result.
  * Not thread-safe: use one sampler per thread.
@@ -47,8 +48,8 @@ public final class Sampler {
      * @param logits     holds the row to sample at {@code logits[offset .. offset + vocabSize)}; not modified
      * @param tokenIndex index of the token being drawn among the request's generated tokens (0 = the first one)
      * @param history    prompt and generated tokens so far (read by the penalties)
-     * @throws IllegalArgumentException if the row holds NaN or +infinity, has no finite logit, or the history holds
-     *                                  an id outside the vocabulary
+     * @throws IllegalArgumentException if the row holds NaN or +infinity, has no finite logit, or the history or the
+     *                                  logit bias holds an id outside the vocabulary
      */
     public SampledToken sample(float[] logits, int offset, SamplingParams p, int tokenIndex, TokenHistory history) {
         Objects.requireNonNull(logits, "logits");
@@ -60,8 +61,9 @@ public final class Sampler {
         }
         float[] row = logits;
         int base = offset;
-        if (Penalties.active(p)) {
+        if (!p.logitBias().isEmpty() || Penalties.active(p)) {
             System.arraycopy(logits, offset, penalized, 0, vocabSize);
+            p.logitBias().apply(penalized, vocabSize);
             penalties.apply(penalized, p, history);
             row = penalized;
             base = 0;

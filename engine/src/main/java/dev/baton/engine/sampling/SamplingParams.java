@@ -15,10 +15,11 @@ package dev.baton.engine.sampling;
  * @param penaltyLastN      window of the repetition penalty: the last N tokens of the history; -1 = all; 0 = off
  * @param seed              key of the counter-based random draw (see {@link CounterRandom})
  * @param topLogprobs       -1 = no log-probabilities; 0 = the chosen token's only; n = also the n most likely tokens
+ * @param logitBias         added to chosen tokens' logits first of all; {@link LogitBias#NONE} = off
  */
 public record SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
                              float presencePenalty, float frequencyPenalty, int penaltyLastN, long seed,
-                             int topLogprobs) {
+                             int topLogprobs, LogitBias logitBias) {
 
     /** Presence and frequency penalties outside this magnitude are refused, as the OpenAI API does. */
     public static final float MAX_ADDITIVE_PENALTY = 2f;
@@ -34,6 +35,19 @@ public record SamplingParams(float temperature, int topK, float topP, float minP
         require(Math.abs(frequencyPenalty) <= MAX_ADDITIVE_PENALTY, "frequencyPenalty must be in [-2, 2]", frequencyPenalty);
         require(penaltyLastN >= -1, "penaltyLastN must be >= -1 (-1 = whole history, 0 = off)", penaltyLastN);
         require(topLogprobs >= -1, "topLogprobs must be >= -1 (-1 = off)", topLogprobs);
+        require(logitBias != null, "logitBias must not be null (LogitBias.NONE = off)", logitBias);
+    }
+
+    /** Without a logit bias. */
+    public SamplingParams(float temperature, int topK, float topP, float minP, float repetitionPenalty,
+                          float presencePenalty, float frequencyPenalty, int penaltyLastN, long seed, int topLogprobs) {
+        this(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty, penaltyLastN, seed,
+                topLogprobs, LogitBias.NONE);
+    }
+
+    public SamplingParams withLogitBias(LogitBias bias) {
+        return new SamplingParams(temperature, topK, topP, minP, repetitionPenalty, presencePenalty, frequencyPenalty,
+                penaltyLastN, seed, topLogprobs, bias);
     }
 
     /** Argmax decoding with no penalties and no log-probabilities. */

@@ -82,6 +82,7 @@ public class CompletionRoute {
             model.facts()
                     .chain(facts -> {
                         facts.requireModel(request.model());
+                        checkLogitBias(request, facts);
                         return promptIds(request, facts).map(ids -> new Prepared(facts, ids, receivedMicros,
                                 RequestTrace.nowMicros()));
                     })
@@ -101,6 +102,16 @@ public class CompletionRoute {
 
     /** A request ready to publish; the two times are for {@link RequestTrace} (known before the request's id is). */
     private record Prepared(ServedModel.Facts facts, int[] promptIds, long receivedMicros, long tokenizedMicros) {
+    }
+
+    private static void checkLogitBias(GenerationRequest request, ServedModel.Facts facts) {
+        int vocabSize = facts.info().getVocabSize();
+        for (int id : request.logitBias().keySet()) {
+            if (id >= vocabSize) {
+                throw ApiError.invalid("logit_bias", "logit_bias token id " + id + " is outside the vocabulary (0.."
+                        + (vocabSize - 1) + ")");
+            }
+        }
     }
 
     private Uni<int[]> promptIds(GenerationRequest request, ServedModel.Facts facts) {
@@ -206,6 +217,7 @@ public class CompletionRoute {
                 .setSeed(seed)
                 .setLogprobs(request.topLogprobs() >= 0)
                 .setTopLogprobs(Math.max(0, request.topLogprobs()))
+                .putAllLogitBias(request.logitBias())
                 .build();
         InferenceRequest.Builder record = InferenceRequest.newBuilder()
                 .setSchemaVersion(RecordSchema.CURRENT_VERSION)

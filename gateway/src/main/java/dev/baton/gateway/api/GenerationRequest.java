@@ -1,6 +1,7 @@
 package dev.baton.gateway.api;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * A completion or chat completion request after validation: every value is in range and defaults are filled in
@@ -16,12 +17,14 @@ import java.util.List;
  * @param topLogprobs   -1 = no log-probabilities; 0 = the sampled token's; n = also the n most likely alternatives
  * @param seed          null when the client gave none (the gateway then draws one, so replay reproduces the tokens)
  * @param requestId     a client-chosen id (X-Request-Id header), or null
+ * @param logitBias     token id to the bias added to its logit (OpenAI's logit_bias); empty = none
  */
 public record GenerationRequest(Kind kind, String model, String prompt, int[] promptIds, List<Message> messages,
                                 int maxTokens, float temperature, float topP, int topK, float minP,
                                 float presencePenalty, float frequencyPenalty, float repetitionPenalty, Long seed,
                                 List<String> stop, int topLogprobs, boolean ignoreEos, boolean stream,
-                                boolean includeUsage, String requestId, String templateKwargsJson) {
+                                boolean includeUsage, String requestId, String templateKwargsJson,
+                                Map<Integer, Float> logitBias) {
 
     /** The endpoint a request came through. */
     public enum Kind {

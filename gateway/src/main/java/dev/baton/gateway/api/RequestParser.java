@@ -7,12 +7,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.baton.gateway.api.GenerationRequest.Kind;
 import dev.baton.gateway.api.GenerationRequest.Message;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Reads a completion or chat completion body into a {@link GenerationRequest}, refusing every wrong type or value
  * with a 400 that names the parameter. Unknown fields are ignored (clients send vendor extras); fields that would
- * change the answer in ways Baton does not implement (n > 1, best_of, echo, suffix, logit_bias, a forced
+ * change the answer in ways Baton does not implement (n > 1, best_of, echo, suffix, a forced
  * tool_choice, a JSON response_format) are refused rather than silently ignored. A chat's {@code tools} and
  * {@code chat_template_kwargs} become variables of the model's chat template, as in vLLM and llama.cpp's server.
  */
@@ -20,6 +22,8 @@ public final class RequestParser {
     /** OpenAI allows 4 stop sequences; llama.cpp and vLLM allow more. A bound keeps the stop matcher cheap. */
     static final int MAX_STOP_SEQUENCES = 16;
     static final int MAX_TOP_LOGPROBS = 20;
+    /** Most entries of a logit_bias: a bound on the request record's size (OpenAI's own limit is lower). */
+    static final int MAX_LOGIT_BIAS_ENTRIES = 1024;
     /** OpenAI's default for the legacy completions endpoint. */
     static final int DEFAULT_COMPLETION_TOKENS = 16;
 
@@ -80,7 +84,6 @@ public final class RequestParser {
         if (!isAbsent(n) && !(n.isIntegralNumber() && n.asLong() == 1)) {
             throw ApiError.invalid("n", "only n = 1 is supported");
         }
-        refuseUnless(body, "logit_bias", b -> b.isObject() && b.isEmpty(), "logit_bias is not supported");
         refuseUnless(body, "response_format", f -> "text".equals(f.path("type").asText()),
                 "only response_format {\"type\": \"text\"} is supported (no JSON mode or schemas)");
         float temperature = number(body, "temperature", 0, 2, 1f, true, true);
@@ -103,7 +106,7 @@ public final class RequestParser {
         boolean ignoreEos = bool(body, "ignore_eos", false);
         return new GenerationRequest(kind, model, prompt, promptIds, messages, maxTokens, temperature, topP,
                 Math.max(0, topK), minP, presence, frequency, repetition, seed, stop(body), topLogprobs, ignoreEos,
-                stream, includeUsage, requestId, templateKwargsJson);
+                stream, includeUsage, requestId, templateKwargsJson, logitBias(body));
     }
 
     /**
@@ -201,6 +204,38 @@ public final class RequestParser {
             ids[i] = id.asInt();
         }
         return ids;
+    }
+
+    /** OpenAI's {@code logit_bias}: an object from token ids (as strings) to numbers in [-100, 100]. */
+    private static Map<Integer, Float> logitBias(JsonNode body) {
+        JsonNode bias = body.get("logit_bias");
+        if (isAbsent(bias)) {
+            return Map.of();
+        }
+        if (!bias.isObject() || bias.size() > MAX_LOGIT_BIAS_ENTRIES) {
+            throw ApiError.invalid("logit_bias", "logit_bias must be an object of at most " + MAX_LOGIT_BIAS_ENTRIES
+                    + " token ids to biases");
+        }
+        Map<Integer, Float> biases = new HashMap<>();
+        for (Map.Entry<String, JsonNode> entry : bias.properties()) {
+            int id;
+            try {
+                id = Integer.parseInt(entry.getKey());
+            } catch (NumberFormatException e) {
+                id = -1;
+            }
+            if (id < 0) {
+                throw ApiError.invalid("logit_bias", "logit_bias keys must be token ids (non-negative integers), got \""
+                        + entry.getKey() + "\"");
+            }
+            JsonNode value = entry.getValue();
+            if (!value.isNumber() || !(Math.abs(value.asDouble()) <= 100)) {
+                throw ApiError.invalid("logit_bias", "logit_bias[" + id + "] must be a number in [-100, 100], got "
+                        + value);
+            }
+            biases.put(id, value.floatValue());
+        }
+        return Map.copyOf(biases);
     }
 
     private static List<String> stop(JsonNode body) {

@@ -4,6 +4,7 @@ import dev.baton.gateway.GatewayConfig;
 import dev.baton.proto.TokenEvent;
 import dev.baton.proto.ErrorCode;
 import dev.baton.proto.ErrorInfo;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.vertx.core.Vertx;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,9 +24,12 @@ public class RequestStore {
     private final Map<String, RequestRecord> active = new ConcurrentHashMap<>();
     private final Map<String, RequestRecord> recent;
     private final long idleLimitMs;
+    private final RequestMetrics metrics;
 
-    RequestStore(GatewayConfig config) {
+    RequestStore(GatewayConfig config, RequestMetrics metrics, MeterRegistry registry) {
         this.idleLimitMs = config.replyTimeout().toMillis();
+        this.metrics = metrics;
+        registry.gauge("baton.gateway.requests.active", active, Map::size);
         int capacity = Math.max(1, config.recentRequests());
         this.recent = new LinkedHashMap<>(256, 0.75f, true) {
             @Override
@@ -64,6 +68,9 @@ public class RequestStore {
                     RequestIds.createdAtMs(key).orElse(event.getCreatedAtMs()), 0, true));
         }
         boolean accepted = record.accept(event);
+        if (accepted && event.getIndex() == 0 && event.hasTokenId()) {
+            metrics.firstToken(record);
+        }
         if (record.isFinished()) {
             retire(record);
         }
@@ -75,7 +82,9 @@ public class RequestStore {
         synchronized (recent) {
             recent.put(record.id(), record);
         }
-        active.remove(record.id(), record);
+        if (active.remove(record.id(), record)) {
+            metrics.ended(record.snapshot());
+        }
     }
 
     /** Remembers a request rebuilt from the logs. */

@@ -78,7 +78,7 @@ class CompletionShapesIT {
         HttpResponse<String> response = Api.post(system.gatewayA, "/v1/completions", "{\"model\":\"" + MODEL
                 + "\",\"prompt\":[1,403,407],\"max_tokens\":2,\"temperature\":0.5,\"top_p\":0.9,\"top_k\":40,"
                 + "\"min_p\":0.05,\"seed\":42,\"stop\":[\"\\n\",\"The end\"],\"presence_penalty\":0.5,"
-                + "\"frequency_penalty\":0.25,\"ignore_eos\":true,\"logprobs\":2}");
+                + "\"frequency_penalty\":0.25,\"ignore_eos\":true,\"logprobs\":2,\"logit_bias\":{\"13\":-100,\"7\":2.5}}");
         assertEquals(200, response.statusCode(), response.body());
         JsonNode body = Api.json(response.body());
         InferenceRequest published = system.pipeline.requests.get(body.get("id").asText());
@@ -94,6 +94,7 @@ class CompletionShapesIT {
         assertTrue(published.getIgnoreEos());
         assertTrue(published.getSampling().getLogprobs());
         assertEquals(2, published.getSampling().getTopLogprobs());
+        assertEquals(Map.of(13, -100f, 7, 2.5f), published.getSampling().getLogitBiasMap());
 
         JsonNode logprobs = body.get("choices").get(0).get("logprobs");
         assertEquals(List.of("w0 ", "w1 "), List.of(logprobs.get("tokens").get(0).asText(), logprobs.get("tokens").get(1).asText()));

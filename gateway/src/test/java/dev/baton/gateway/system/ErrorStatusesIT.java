@@ -52,6 +52,10 @@ class ErrorStatusesIT {
             "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"stream\":\"yes\"}         | stream",
             "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"echo\":true}              | echo",
             "/v1/completions      | {\"model\":\"M\",\"prompt\":[5,-1]}                           | prompt",
+            "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"logit_bias\":[1]}      | logit_bias",
+            "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"logit_bias\":{\"a\":1}} | logit_bias",
+            "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"logit_bias\":{\"5\":101}} | logit_bias",
+            "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"logit_bias\":{\"99999\":1}} | logit_bias",
             "/v1/completions      | {\"model\":\"M\",\"prompt\":[99999]}                          | prompt",
             "/v1/completions      | {\"model\":\"M\",\"prompt\":\"x\",\"max_tokens\":5000}        | max_tokens",
             "/v1/chat/completions | {\"model\":\"M\"}                                             | messages",
@@ -109,6 +113,13 @@ class ErrorStatusesIT {
     void aBodyOverTheLimitIs413() {
         String big = "x".repeat(100_000);
         assertError(Api.post(system.gatewayA, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"" + big + "\"}"),
+                413, "invalid_request_error");
+    }
+
+    @Test
+    void aBodyPastTheHttpServersOwnDefaultLimitStillGetsTheErrorJson() {
+        String huge = "x".repeat(12 << 20); // past Quarkus's 10 MiB default, which would answer an empty 413
+        assertError(Api.post(system.gatewayA, "/v1/completions", "{\"model\":\"" + MODEL + "\",\"prompt\":\"" + huge + "\"}"),
                 413, "invalid_request_error");
     }
 

@@ -2,6 +2,7 @@ package dev.baton.worker.app;
 
 import dev.baton.worker.config.WorkerConfig;
 import dev.baton.worker.runtime.StageRuntime;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,23 +10,27 @@ import jakarta.enterprise.event.Observes;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
- * Starts this process's stage when Quarkus starts (a configuration that cannot work stops the start with its reason)
- * and stops it gracefully on shutdown.
+ * Starts this process's stage when Quarkus starts (a configuration that cannot work stops the start with its reason),
+ * exports its metrics, and stops it gracefully on shutdown.
  */
 @ApplicationScoped
 public class WorkerLifecycle {
     private final WorkerConfig config;
     private final String bootstrapServers;
+    private final MeterRegistry metrics;
     private volatile StageRuntime runtime;
 
     public WorkerLifecycle(WorkerConfig config,
-                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers) {
+                           @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrapServers,
+                           MeterRegistry metrics) {
         this.config = config;
         this.bootstrapServers = bootstrapServers;
+        this.metrics = metrics;
     }
 
     void onStart(@Observes StartupEvent event) {
         runtime = StageRuntime.start(config, bootstrapServers);
+        StageMetrics.bind(metrics, runtime);
     }
 
     void onStop(@Observes ShutdownEvent event) {

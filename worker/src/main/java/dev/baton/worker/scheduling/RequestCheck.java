@@ -65,7 +65,10 @@ final class RequestCheck {
             }
         }
         try {
-            RequestParameters.sampling(request);
+            int biased = RequestParameters.sampling(request).logitBias().maxId();
+            if (biased >= vocabSize) {
+                return invalid("logit bias token id " + biased + " is outside the vocabulary [0, " + vocabSize + ")");
+            }
         } catch (IllegalArgumentException e) {
             return invalid("invalid sampling parameters: " + e.getMessage());
         }

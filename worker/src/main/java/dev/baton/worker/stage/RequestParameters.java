@@ -1,5 +1,6 @@
 package dev.baton.worker.stage;
 
+import dev.baton.engine.sampling.LogitBias;
 import dev.baton.engine.sampling.SamplingParams;
 import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.RecordSchema;
@@ -47,7 +48,8 @@ public final class RequestParameters {
         int lastN = s.getPenaltyLastN() == 0 ? DEFAULT_PENALTY_LAST_N : s.getPenaltyLastN();
         int topLogprobs = s.getLogprobs() || s.getTopLogprobs() > 0 ? s.getTopLogprobs() : -1;
         return new SamplingParams(s.getTemperature(), s.getTopK(), topP, s.getMinP(), repetition,
-                s.getPresencePenalty(), s.getFrequencyPenalty(), lastN, seed(request), topLogprobs);
+                s.getPresencePenalty(), s.getFrequencyPenalty(), lastN, seed(request), topLogprobs,
+                LogitBias.of(s.getLogitBiasMap()));
     }
 
     /**
@@ -60,8 +62,17 @@ public final class RequestParameters {
         if (s.hasSeed() || request.getSchemaVersion() < RecordSchema.DERIVED_SEED_SINCE) {
             return s.getSeed();
         }
-        byte[] digest = SHA256.get().digest(request.getRequestId().getBytes(StandardCharsets.UTF_8));
+        byte[] digest = SHA256.get().digest(seedIdentity(request).getBytes(StandardCharsets.UTF_8));
         return ByteBuffer.wrap(digest).getLong();
+    }
+
+    /**
+     * The id a derived seed comes from. A replayed copy runs under a new request id (its replies must not mix with
+     * the original's) but has to draw exactly as the original did, so it derives from the id it replays.
+     */
+    private static String seedIdentity(InferenceRequest request) {
+        String original = request.getReplay().getOriginalRequestId();
+        return original.isEmpty() ? request.getRequestId() : original;
     }
 
     /**

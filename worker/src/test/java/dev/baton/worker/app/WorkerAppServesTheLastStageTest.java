@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.baton.engine.SharedFiles;
 import dev.baton.engine.sampling.SamplingParams;
@@ -31,7 +32,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The packaged app's wiring: configured by baton.worker.* alone, it serves StageService on its HTTP port (the unified
  * server), reports readiness and stats over HTTP, and as the last stage publishes the tokens a stage 0 pointed at
- * that port asks for.
+ * that port asks for, and exports its counters as Prometheus metrics.
  */
 @QuarkusTest
 @TestProfile(LastStageProfile.class)
@@ -75,6 +76,12 @@ class WorkerAppServesTheLastStageTest {
                     events.stream().filter(TokenEvent::hasTokenId).map(TokenEvent::getTokenId).toList());
         }
         given().get("/stats").then().statusCode(200).body("tokensSampled", greaterThan(0));
+        String metrics = given().get("/metrics").then().statusCode(200).extract().asString();
+        String labels = "{model=\"" + TestRequests.modelName(model) + "\",stage=\"1\"}";
+        String sampled = "baton_worker_tokens_sampled_total" + labels + " ";
+        assertTrue(metrics.contains(sampled) && !metrics.contains(sampled + "0.0"), metrics);
+        assertTrue(metrics.contains("baton_worker_ready" + labels + " 1.0"), metrics);
+        assertTrue(metrics.contains("baton_worker_step_compute_seconds{model="), metrics);
     }
 
     private static void awaitReady() {

@@ -18,9 +18,10 @@ import java.util.concurrent.TimeUnit;
 /**
  * The stages of one pipeline in this JVM: real {@link StageRuntime}s, each after the first behind its own gRPC server
  * on a free loopback port, wired by {@code baton.worker.next}, consuming in a consumer group of their own that
- * starts at the end of baton.requests (so requests of other tests are not read).
+ * starts at the end of baton.requests (so requests of other tests are not read). Public, with {@link TestKafka},
+ * {@link TestRequests} and {@link EngineReference}, for other modules' tests (the worker's test-jar).
  */
-final class InJvmPipeline implements AutoCloseable {
+public final class InJvmPipeline implements AutoCloseable {
     private final String bootstrapServers;
     private final StageRuntime[] stages;
     private final Server[] servers;
@@ -36,7 +37,7 @@ final class InJvmPipeline implements AutoCloseable {
     }
 
     /** Starts {@code count} stages on {@code model} in a new group and waits until stage 0 is ready. */
-    static InJvmPipeline start(String bootstrapServers, Path model, int count, Map<String, String> extra) {
+    public static InJvmPipeline start(String bootstrapServers, Path model, int count, Map<String, String> extra) {
         String group = "test-pipeline-" + UUID.randomUUID();
         TestKafka.startGroupAtEnd(bootstrapServers, group);
         return startInGroup(bootstrapServers, model, count, extra, group);
@@ -93,7 +94,7 @@ final class InJvmPipeline implements AutoCloseable {
         startStage(k, port);
     }
 
-    StageRuntime stage(int index) {
+    public StageRuntime stage(int index) {
         return stages[index];
     }
 
@@ -101,7 +102,7 @@ final class InJvmPipeline implements AutoCloseable {
         return stages.length;
     }
 
-    String group() {
+    public String group() {
         return group;
     }
 

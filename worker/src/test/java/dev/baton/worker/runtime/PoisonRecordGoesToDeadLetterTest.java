@@ -54,8 +54,10 @@ class PoisonRecordGoesToDeadLetterTest {
             InferenceRequest badSampling = TestRequests.request(name, prompt, 8)
                     .setSampling(Sampling.newBuilder().setTemperature(-1f)).build();
             InferenceRequest unroutable = TestRequests.request(name, prompt, 8).setReplyPartition(99).build();
+            InferenceRequest biasOutsideVocabulary = TestRequests.request(name, prompt, 8)
+                    .setSampling(Sampling.newBuilder().putLogitBias(engine.tokenizer().vocabulary().size(), -100f)).build();
             InferenceRequest good = TestRequests.request(name, prompt, 20).build();
-            for (InferenceRequest r : List.of(unknownModel, tooLong, badSampling, unroutable, good)) {
+            for (InferenceRequest r : List.of(unknownModel, tooLong, badSampling, unroutable, biasOutsideVocabulary, good)) {
                 sent.add(kafka.send(r));
             }
 
@@ -66,8 +68,9 @@ class PoisonRecordGoesToDeadLetterTest {
             assertRefused(kafka, unknownModel, ErrorCode.ERROR_CODE_UNKNOWN_MODEL);
             assertRefused(kafka, tooLong, ErrorCode.ERROR_CODE_CONTEXT_LENGTH_EXCEEDED);
             assertRefused(kafka, badSampling, ErrorCode.ERROR_CODE_INVALID_REQUEST);
+            assertRefused(kafka, biasOutsideVocabulary, ErrorCode.ERROR_CODE_INVALID_REQUEST);
 
-            Map<String, ConsumerRecord<byte[], byte[]>> letters = awaitDeadLetters(kafka, 5);
+            Map<String, ConsumerRecord<byte[], byte[]>> letters = awaitDeadLetters(kafka, 6);
             ConsumerRecord<byte[], byte[]> poison = letters.get(offsetKey(sent.get(0)));
             assertArrayEquals(garbage, poison.value(), "the record goes to the DLQ unchanged");
             assertEquals("UNDESERIALIZABLE", header(poison, DeadLetters.ERROR_CODE));
@@ -80,7 +83,8 @@ class PoisonRecordGoesToDeadLetterTest {
                     DeadLetters.ERROR_CODE));
             assertTrue(header(letters.get(offsetKey(sent.get(4))), DeadLetters.REASON).contains("reply_partition"));
             assertTrue(kafka.repliesSoFar(unroutable.getRequestId()).isEmpty(), "no reply partition to answer on");
-            assertEquals(5, pipeline.stage(0).stats().deadLettered.get());
+            assertTrue(header(letters.get(offsetKey(sent.get(5))), DeadLetters.REASON).contains("logit bias"));
+            assertEquals(6, pipeline.stage(0).stats().deadLettered.get());
 
             awaitCommittedPast(kafka, pipeline.group(), sent);
         }

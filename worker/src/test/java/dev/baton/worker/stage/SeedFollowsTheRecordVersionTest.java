@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.RecordSchema;
+import dev.baton.proto.ReplayInfo;
+import dev.baton.proto.ReplayMode;
 import dev.baton.proto.Sampling;
 import org.junit.jupiter.api.Test;
 
@@ -29,6 +31,15 @@ class SeedFollowsTheRecordVersionTest {
         long b = RequestParameters.seed(request(RecordSchema.CURRENT_VERSION, "b").build());
         assertEquals(a, again);
         assertNotEquals(a, b);
+    }
+
+    @Test
+    void aReplayedCopyDerivesItsSeedFromTheOriginalId() {
+        long original = RequestParameters.seed(request(RecordSchema.CURRENT_VERSION, "a").build());
+        InferenceRequest copy = request(RecordSchema.CURRENT_VERSION, "replay-r1-a")
+                .setReplay(ReplayInfo.newBuilder().setReplayId("r1").setOriginalRequestId("a")
+                        .setMode(ReplayMode.REPLAY_MODE_VERIFY)).build();
+        assertEquals(original, RequestParameters.seed(copy));
     }
 
     @Test
