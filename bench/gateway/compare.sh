@@ -2,10 +2,12 @@
 # Interleaved gateway benchmark against a running `bin/baton up`, REPS repetitions (A B A B …), so that the machine's
 # drift hits every figure alike. Each repetition runs:
 #   - the engine alone (one process, batch 1 and 32: `bin/baton bench`),
-#   - bench-http against the gateway at C = 1, 8, 32 (64 tokens per request; C=32: 64 requests after 32 warm-up ones),
-#   - the pipeline alone at C = 32: 64 requests published straight to the system's own broker, 32 in flight (worker
+#   - bench-http against the gateway at C = 1, 8, 32 (64 tokens per request; C=32: 256 requests after 32 warm-up
+#     ones, a few seconds: with 64 the timed window was under a second, within reach of one GC pause or descheduling),
+#   - the pipeline alone at C = 32: 256 requests published straight to the system's own broker, 32 in flight (worker
 #     PipelineLoad, 5-token prompts, 64 tokens each), served by the same worker stages with no gateway, tokenizer,
-#     HTTP or client in the way: the pipeline's own throughput, to compare with the C=32 tokens/s.
+#     HTTP or client in the way: the pipeline's own throughput, to compare with the C=32 tokens/s. Both count the
+#     same way: 32 warm-up requests first, not counted, then all tokens of the 256 over the run's wall time.
 #   BATON_WORKER_OPTS="-Dbaton.worker.max-batch=32" bin/baton up --port 18080 --kafka-port 29092 ...   (first)
 #   bench/gateway/compare.sh [URL] [MODEL.gguf] [REPS] [KAFKA_BOOTSTRAP]
 # The pipeline-alone step needs the worker's test classes (./mvnw -q -pl worker -am verify -DskipTests) and the
@@ -28,7 +30,7 @@ pipeline_alone() {
   fi
   "$JAVA_HOME/bin/java" -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider \
     --sun-misc-unsafe-memory-access=allow -cp "$load_cp" dev.baton.worker.bench.PipelineLoad \
-    --bootstrap "$bootstrap" --model-name "$model_id" --requests 64 --concurrency 32 --prompt-tokens 5 --max-tokens 64 \
+    --bootstrap "$bootstrap" --model-name "$model_id" --warmup 32 --requests 256 --concurrency 32 --prompt-tokens 5 --max-tokens 64 \
     --vocab "$vocab" 2>/dev/null | tail -1
 }
 for ((rep = 1; rep <= reps; rep++)); do
@@ -36,7 +38,7 @@ for ((rep = 1; rep <= reps; rep++)); do
   bin/baton bench --model "$model" --prompt-tokens 5 --gen-tokens 64 --batch 1,32 --threads 2 --json 2>/dev/null | tail -1
   for c in 1 8 32; do
     echo "-- C=$c"
-    bin/baton bench-http --url "$url" --concurrency "$c" --requests $(( c < 8 ? 16 : 2 * c )) --max-tokens 64
+    bin/baton bench-http --url "$url" --concurrency "$c" --requests $(( c < 8 ? 16 : c < 32 ? 2 * c : 8 * c )) --max-tokens 64
   done
   echo "-- pipeline alone, C=32"
   pipeline_alone

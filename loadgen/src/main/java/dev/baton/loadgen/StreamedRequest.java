@@ -1,6 +1,5 @@
 package dev.baton.loadgen;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.BufferedReader;
@@ -73,16 +72,15 @@ final class StreamedRequest {
                 done = true;
                 break;
             }
-            JsonNode chunk = JSON.readTree(data);
-            if (chunk.has("error")) {
-                return Timing.failed("stream error: " + chunk.get("error").path("message").asText());
+            StreamChunk chunk = StreamChunk.parse(data);
+            if (chunk.error() != null) {
+                return Timing.failed("stream error: " + chunk.error());
             }
-            if (chunk.hasNonNull("usage")) {
-                usageTokens = chunk.get("usage").path("completion_tokens").asInt();
-                prefillMs = chunk.get("usage").path("timings").path("prefill_ms").asLong(-1);
+            if (chunk.completionTokens() >= 0) {
+                usageTokens = chunk.completionTokens();
+                prefillMs = chunk.prefillMs();
             }
-            JsonNode choices = chunk.path("choices");
-            if (choices.isEmpty() || choices.get(0).path("text").asText("").isEmpty()) {
+            if (chunk.text().isEmpty()) {
                 continue;
             }
             textChunks++;

@@ -3,11 +3,9 @@ package dev.baton.replay;
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.baton.proto.TokenEvent;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -20,7 +18,6 @@ import org.apache.kafka.common.TopicPartition;
 final class RecordedAnswers {
     /** Producer and broker clocks differ a little, and a request's record may be logged after its first event. */
     private static final long CLOCK_ALLOWANCE_MS = 5_000;
-    private static final Duration STALL = Duration.ofSeconds(30);
 
     private RecordedAnswers() {
     }
@@ -37,46 +34,36 @@ final class RecordedAnswers {
             wanted.merge(logged.replyPartition(), 1, Integer::sum);
         }
         try (KafkaConsumer<byte[], byte[]> consumer = broker.consumer()) {
-            for (Map.Entry<TopicPartition, Long> entry : startMs.entrySet()) {
-                TopicPartition tp = entry.getKey();
+            Map<TopicPartition, Long> from = new HashMap<>();
+            startMs.forEach((tp, ms) -> {
                 if (tp.partition() >= 0 && broker.exists(tp.topic()) && tp.partition() < broker.partitions(tp.topic())) {
-                    scan(consumer, tp, entry.getValue(), wanted.get(tp), answers);
+                    from.put(tp, Math.max(0, ms));
                 }
-            }
-        }
-        return answers;
-    }
-
-    private static void scan(KafkaConsumer<byte[], byte[]> consumer, TopicPartition tp, long fromMs, int wanted,
-                             Map<String, Answer> answers) {
-        consumer.assign(List.of(tp));
-        OffsetAndTimestamp start = consumer.offsetsForTimes(Map.of(tp, Math.max(0, fromMs))).get(tp);
-        if (start == null) {
-            return; // nothing logged that recently
-        }
-        long end = consumer.endOffsets(List.of(tp)).get(tp);
-        consumer.seek(tp, start.offset());
-        int finished = 0;
-        long lastProgress = System.nanoTime();
-        while (consumer.position(tp) < end && finished < wanted) {
-            var records = consumer.poll(Duration.ofMillis(200));
-            if (!records.isEmpty()) {
-                lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-                throw new ReplayFailure("reading the replies on " + tp + " stalled at offset " + consumer.position(tp));
-            }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
+            });
+            Map<TopicPartition, OffsetAndTimestamp> starts = consumer.offsetsForTimes(from);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(from.keySet());
+            Map<TopicPartition, LogScan.Range> ranges = new HashMap<>();
+            starts.forEach((tp, start) -> {
+                if (start != null) { // null: nothing logged there that recently
+                    ranges.put(tp, new LogScan.Range(start.offset(), ends.get(tp)));
+                }
+            });
+            Map<TopicPartition, Integer> finished = new HashMap<>();
+            LogScan.read(consumer, ranges, record -> {
                 Answer answer = record.key() == null ? null
                         : answers.get(new String(record.key(), StandardCharsets.UTF_8));
                 TokenEvent event = answer == null ? null : parse(record.value());
                 if (event != null && !answer.finished()) {
                     answer.accept(event);
                     if (answer.finished()) {
-                        finished++;
+                        TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                        return finished.merge(tp, 1, Integer::sum) < wanted.get(tp);
                     }
                 }
-            }
+                return true;
+            });
         }
+        return answers;
     }
 
     static TokenEvent parse(byte[] value) {

@@ -7,9 +7,10 @@ import java.util.HexFormat;
 
 /**
  * {@code bin/baton replay}: re-drives logged requests through the pipelines (see {@link ReplayOptions} for the command
- * line, replay/README.md for the report). Exit status 0 when every request was identical (verify) or resumed
- * (resume), or there was nothing to do; 1 when something diverged or failed; 2 when the replay could not run (usage,
- * broker unreachable, missing topic). Errors are one line on stderr, never a stack trace.
+ * line, replay/README.md for the report). Exit status 0 when every request was identical (verify), compared (compare:
+ * differences are its report) or resumed (resume), or there was nothing to do; 1 when something diverged (verify,
+ * resume) or failed; 2 when the replay could not run (usage, broker unreachable, missing topic, no pipeline). Errors
+ * are one line on stderr, never a stack trace.
  */
 public final class ReplayCommand {
     static final int OK = 0;
@@ -32,7 +33,7 @@ public final class ReplayCommand {
         } catch (ReplayOptions.UsageException e) {
             err.println("replay: " + e.getMessage());
             err.println("usage: bin/baton replay [--bootstrap HOST:PORT] (--since TIME|DURATION [--until TIME|DURATION]"
-                    + " | --offsets P:FROM-TO[,...]) [--mode verify|resume] [--limit N] [--concurrency C]"
+                    + " | --offsets P:FROM-TO[,...]) [--mode verify|compare|resume] [--model NAME] [--limit N] [--concurrency C]"
                     + " [--timeout DURATION] [--topic NAME] [--pipeline-group NAME] [--json]");
             return CANNOT_RUN;
         }
@@ -46,10 +47,11 @@ public final class ReplayCommand {
                         + (read.undeserializable() + read.replaysSkipped() > 0 ? " (only " + read.undeserializable()
                         + " undeserializable and " + read.replaysSkipped() + " replay records)" : ""));
             }
-            boolean verify = options.mode() == ReplayOptions.Mode.VERIFY;
-            Report report = verify ? Report.verify(out, options.json(), runId) : Report.resume(out, options.json(), runId);
-            int alreadyFinished = verify ? 0 : ResumeRun.run(broker, options, read, runId, report);
-            if (verify && !read.requests().isEmpty()) {
+            boolean resume = options.mode() == ReplayOptions.Mode.RESUME;
+            Report report = resume ? Report.resume(out, options.json(), runId)
+                    : Report.verify(out, options.json(), runId, options.mode() == ReplayOptions.Mode.COMPARE);
+            int alreadyFinished = resume ? ResumeRun.run(broker, options, read, runId, report) : 0;
+            if (!resume && !read.requests().isEmpty()) {
                 VerifyRun.run(broker, options, read, runId, report);
             }
             report.summary(read, alreadyFinished, broker.bootstrap(), (System.nanoTime() - started) / 1_000_000);
@@ -62,6 +64,11 @@ public final class ReplayCommand {
             return CANNOT_RUN;
         } catch (org.apache.kafka.common.KafkaException e) {
             err.println("replay: Kafka at " + options.bootstrap() + " failed: " + Broker.rootMessage(e));
+            return CANNOT_RUN;
+        } catch (RuntimeException e) {
+            // a bug of replay's own: still one line, with what a bug report needs
+            StackTraceElement[] where = e.getStackTrace();
+            err.println("replay: internal error: " + e + (where.length > 0 ? " at " + where[0] : ""));
             return CANNOT_RUN;
         }
     }

@@ -13,7 +13,7 @@ import java.util.regex.Pattern;
  * The command line of {@code bin/baton replay}:
  * <pre>
  *   [--bootstrap HOST:PORT] (--since TIME|DURATION [--until TIME|DURATION] | --offsets P:FROM-TO[,...])
- *   [--mode verify|resume] [--limit N] [--concurrency C] [--timeout DURATION] [--topic NAME]
+ *   [--mode verify|compare|resume] [--model NAME] [--limit N] [--concurrency C] [--timeout DURATION] [--topic NAME]
  *   [--pipeline-group NAME] [--json]
  * </pre>
  * TIME is ISO-8601 ({@code 2026-11-30T12:00:00Z}, an offset instead of Z is fine); DURATION counts back from now
@@ -22,12 +22,19 @@ import java.util.regex.Pattern;
  * {@code --topic} names the request log to read (default baton.requests, e.g. a mirror of it); what is re-driven is
  * always published to baton.requests, where the pipelines consume.
  */
-record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, int limit, int concurrency,
-                     Duration timeout, String topic, String pipelineGroup, boolean json) {
+record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, String model, int limit,
+                     int concurrency, Duration timeout, String topic, String pipelineGroup, boolean json) {
 
     static final String DEFAULT_BOOTSTRAP = "127.0.0.1:19092";
 
-    enum Mode { VERIFY, RESUME }
+    enum Mode {
+        /** Same model and build: every answer must come back identical. */
+        VERIFY,
+        /** Another model or build: a report of where answers differ, not a failure. */
+        COMPARE,
+        /** Finish what an outage left without a terminal event. */
+        RESUME
+    }
 
     /** A command line that cannot be run as written; the message says why. */
     static final class UsageException extends RuntimeException {
@@ -37,7 +44,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
     }
 
     private static final java.util.Set<String> WITH_VALUE = java.util.Set.of("--bootstrap", "--since", "--until",
-            "--offsets", "--mode", "--limit", "--concurrency", "--timeout", "--topic", "--pipeline-group");
+            "--offsets", "--mode", "--model", "--limit", "--concurrency", "--timeout", "--topic", "--pipeline-group");
     private static final Pattern SHORT_DURATION = Pattern.compile("(\\d+)(ms|s|m|h|d)");
     private static final Pattern OFFSET_SPAN = Pattern.compile("(\\d+):(\\d+)-(\\d*)");
 
@@ -47,6 +54,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
         Instant until = null;
         List<RequestSelection.OffsetSpan> offsets = null;
         Mode mode = Mode.VERIFY;
+        String model = null;
         int limit = Integer.MAX_VALUE;
         int concurrency = 8;
         Duration timeout = Duration.ofMinutes(5);
@@ -73,9 +81,11 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
                 case "--offsets" -> offsets = offsets(value);
                 case "--mode" -> mode = switch (value) {
                     case "verify" -> Mode.VERIFY;
+                    case "compare" -> Mode.COMPARE;
                     case "resume" -> Mode.RESUME;
-                    default -> throw new UsageException("--mode is verify or resume, got '" + value + "'");
+                    default -> throw new UsageException("--mode is verify, compare or resume, got '" + value + "'");
                 };
+                case "--model" -> model = value;
                 case "--limit" -> limit = positive(flag, value);
                 case "--concurrency" -> concurrency = positive(flag, value);
                 case "--timeout" -> timeout = duration(flag, value);
@@ -83,6 +93,9 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
                 case "--pipeline-group" -> pipelineGroup = value;
                 default -> throw new IllegalStateException(flag); // WITH_VALUE and the cases disagree
             }
+        }
+        if (model != null && mode == Mode.RESUME) {
+            throw new UsageException("--model does not go with --mode resume: a resumed request must run as it ran");
         }
         RequestSelection selection;
         if (offsets != null) {
@@ -99,7 +112,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, in
         } else {
             throw new UsageException(until != null ? "--until needs --since" : "say which requests: --since or --offsets");
         }
-        return new ReplayOptions(bootstrap, selection, mode, limit, concurrency, timeout, topic, pipelineGroup, json);
+        return new ReplayOptions(bootstrap, selection, mode, model, limit, concurrency, timeout, topic, pipelineGroup, json);
     }
 
     private static Instant time(String flag, String value, Instant now) {

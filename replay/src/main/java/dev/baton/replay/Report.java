@@ -22,9 +22,13 @@ final class Report {
     private final String mode;
     private final String runId;
     private final Map<String, Integer> counts = new LinkedHashMap<>();
+    /** Compare reports differences; only failures make it fail. */
+    private final boolean differencesAreFindings;
     private long tokensCompared;
 
-    Report(PrintStream out, boolean json, String mode, String runId, List<String> statuses) {
+    Report(PrintStream out, boolean json, String mode, String runId, List<String> statuses,
+           boolean differencesAreFindings) {
+        this.differencesAreFindings = differencesAreFindings;
         this.out = out;
         this.json = json;
         this.mode = mode;
@@ -32,13 +36,13 @@ final class Report {
         statuses.forEach(status -> counts.put(status, 0));
     }
 
-    static Report verify(PrintStream out, boolean json, String runId) {
-        return new Report(out, json, "verify", runId, java.util.Arrays.stream(Verdict.Status.values())
-                .map(Verdict.Status::jsonName).toList());
+    static Report verify(PrintStream out, boolean json, String runId, boolean compare) {
+        return new Report(out, json, compare ? "compare" : "verify", runId, java.util.Arrays
+                .stream(Verdict.Status.values()).map(Verdict.Status::jsonName).toList(), compare);
     }
 
     static Report resume(PrintStream out, boolean json, String runId) {
-        return new Report(out, json, "resume", runId, List.of("resumed", "resume_failed", "diverged"));
+        return new Report(out, json, "resume", runId, List.of("resumed", "resume_failed", "diverged"), false);
     }
 
     /** A verify line: how the re-driven copy compared with the recorded answer. */
@@ -149,10 +153,10 @@ final class Report {
         out.println(s);
     }
 
-    /** Whether anything diverged or failed (the exit status). */
+    /** Whether anything failed, or diverged where it must not (the exit status). */
     boolean anyBad() {
         return counts.entrySet().stream().anyMatch(e -> e.getValue() > 0
-                && (e.getKey().equals("diverged") || e.getKey().endsWith("_failed")));
+                && ((e.getKey().equals("diverged") && !differencesAreFindings) || e.getKey().endsWith("_failed")));
     }
 
     private void count(String status, int tokens) {

@@ -2,14 +2,12 @@ package dev.baton.replay;
 
 import com.google.protobuf.InvalidProtocolBufferException;
 import dev.baton.proto.InferenceRequest;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.TopicPartition;
@@ -20,9 +18,6 @@ import org.apache.kafka.common.TopicPartition;
  * themselves replays: replaying a replay would only compare the tool with itself.
  */
 final class RequestLogReader {
-    /** How long a partition may give nothing while records are still due before the read gives up. */
-    private static final Duration STALL = Duration.ofSeconds(30);
-
     /** The requests in range (in log-time order, at most the limit) and what was skipped on the way. */
     record Read(List<LoggedRequest> requests, int undeserializable, int replaysSkipped, boolean limited) {
     }
@@ -41,9 +36,7 @@ final class RequestLogReader {
             List<RequestSelection.OffsetSpan> spans = resolve(consumer, selection, partitions);
             Skipped skipped = new Skipped();
             List<LoggedRequest> found = new ArrayList<>();
-            for (RequestSelection.OffsetSpan span : spans) {
-                readSpan(consumer, span, limit, found, skipped);
-            }
+            readAll(consumer, spans, limit, found, skipped);
             // each partition gave at most its first `limit`; the earliest `limit` overall are among them
             found.sort(Comparator.comparingLong(LoggedRequest::timestampMs)
                     .thenComparingInt(LoggedRequest::partition).thenComparingLong(LoggedRequest::offset));
@@ -100,47 +93,37 @@ final class RequestLogReader {
         return offsets;
     }
 
-    private void readSpan(KafkaConsumer<byte[], byte[]> consumer, RequestSelection.OffsetSpan span, int limit,
-                          List<LoggedRequest> found, Skipped skipped) {
-        if (span.from() >= span.to()) {
-            return;
+    private void readAll(KafkaConsumer<byte[], byte[]> consumer, List<RequestSelection.OffsetSpan> spans, int limit,
+                         List<LoggedRequest> found, Skipped skipped) {
+        // one range per partition, from its first span's start to its last span's end; records between spans skipped
+        Map<TopicPartition, LogScan.Range> ranges = new HashMap<>();
+        for (RequestSelection.OffsetSpan span : spans) {
+            if (span.from() < span.to()) {
+                ranges.merge(new TopicPartition(topic, span.partition()), new LogScan.Range(span.from(), span.to()),
+                        (a, b) -> new LogScan.Range(Math.min(a.from(), b.from()), Math.max(a.to(), b.to())));
+            }
         }
-        TopicPartition tp = new TopicPartition(topic, span.partition());
-        consumer.assign(List.of(tp));
-        consumer.seek(tp, span.from());
-        int taken = 0;
-        long lastProgress = System.nanoTime();
-        while (consumer.position(tp) < span.to()) {
-            if (taken >= limit) {
+        Map<Integer, Integer> taken = new HashMap<>();
+        LogScan.read(consumer, ranges, record -> {
+            if (spans.stream().noneMatch(span -> span.partition() == record.partition()
+                    && span.from() <= record.offset() && record.offset() < span.to())) {
+                return true;
+            }
+            if (taken.getOrDefault(record.partition(), 0) >= limit) {
                 skipped.cutShort = true;
-                return;
+                return false;
             }
-            var records = consumer.poll(Duration.ofMillis(200));
-            if (!records.isEmpty()) {
-                lastProgress = System.nanoTime();
-            } else if (System.nanoTime() - lastProgress > STALL.toNanos()) {
-                throw new ReplayFailure("reading " + tp + " stalled at offset " + consumer.position(tp) + " (range ends at "
-                        + span.to() + ")");
+            InferenceRequest request = parse(record.value());
+            if (request == null) {
+                skipped.undeserializable++;
+            } else if (request.hasReplay()) {
+                skipped.replays++;
+            } else {
+                found.add(new LoggedRequest(request, topic, record.partition(), record.offset(), record.timestamp()));
+                taken.merge(record.partition(), 1, Integer::sum);
             }
-            for (ConsumerRecord<byte[], byte[]> record : records) {
-                if (record.offset() >= span.to()) {
-                    break;
-                }
-                if (taken >= limit) {
-                    skipped.cutShort = true;
-                    return;
-                }
-                InferenceRequest request = parse(record.value());
-                if (request == null) {
-                    skipped.undeserializable++;
-                } else if (request.hasReplay()) {
-                    skipped.replays++;
-                } else {
-                    found.add(new LoggedRequest(request, topic, record.partition(), record.offset(), record.timestamp()));
-                    taken++;
-                }
-            }
-        }
+            return true;
+        });
     }
 
     private static final class Skipped {

@@ -8,7 +8,7 @@ import java.util.Map;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Verify: every logged request in range runs again as a copy under a new id ({@code replay-<run>-<original id>}),
+ * Verify and compare: every logged request in range runs again as a copy under a new id ({@code replay-<run>-<original id>}),
  * answering to baton.replay.replies so that no gateway sees it, and its answer is compared with the recorded one.
  * The copy is the logged record unchanged otherwise, schema version included: the version decides what an absent
  * seed means, and a copy without a seed draws with the one derived from the original id (ReplayInfo says which).
@@ -26,7 +26,7 @@ final class VerifyRun {
         broker.requirePipelines(options.pipelineGroup());
         Map<String, Answer> recorded = RecordedAnswers.read(broker, read.requests());
         List<Redrive.Job> jobs = read.requests().stream()
-                .map(logged -> new Redrive.Job(logged, copy(logged, runId, replies))).toList();
+                .map(logged -> new Redrive.Job(logged, copy(logged, runId, replies, options))).toList();
         try (Redrive redrive = new Redrive(broker, List.of(replies), options.concurrency(),
                 options.timeout())) {
             redrive.run(jobs, outcome -> {
@@ -37,13 +37,19 @@ final class VerifyRun {
         }
     }
 
-    static InferenceRequest copy(LoggedRequest logged, String runId, TopicPartition replies) {
-        return logged.request().toBuilder()
+    static InferenceRequest copy(LoggedRequest logged, String runId, TopicPartition replies, ReplayOptions options) {
+        InferenceRequest.Builder copy = logged.request().toBuilder();
+        if (options.model() != null) {
+            copy.setModel(options.model());
+        }
+        ReplayMode mode = options.mode() == ReplayOptions.Mode.COMPARE ? ReplayMode.REPLAY_MODE_COMPARE
+                : ReplayMode.REPLAY_MODE_VERIFY;
+        return copy
                 .setRequestId("replay-" + runId + "-" + logged.id())
                 .setReplyTopic(replies.topic())
                 .setReplyPartition(replies.partition())
                 .setCreatedAtMs(System.currentTimeMillis())
-                .setReplay(logged.replayedBy(runId, ReplayMode.REPLAY_MODE_VERIFY))
+                .setReplay(logged.replayedBy(runId, mode))
                 .build();
     }
 }

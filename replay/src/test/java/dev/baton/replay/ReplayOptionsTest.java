@@ -38,6 +38,13 @@ class ReplayOptionsTest {
     }
 
     @Test
+    void compareMayNameAnotherModel() {
+        ReplayOptions o = parse("--since", "1h", "--mode", "compare", "--model", "stories260K-q8_0");
+        assertEquals(ReplayOptions.Mode.COMPARE, o.mode());
+        assertEquals("stories260K-q8_0", o.model());
+    }
+
+    @Test
     void defaults() {
         ReplayOptions o = parse("--since", "1h");
         assertEquals(ReplayOptions.DEFAULT_BOOTSTRAP, o.bootstrap());
@@ -56,7 +63,8 @@ class ReplayOptionsTest {
         assertTrue(refusal("--offsets", "3-5").contains("PARTITION:FROM-TO"));
         assertTrue(refusal("--since", "yesterday").contains("ISO-8601"));
         assertTrue(refusal("--since", "1h", "--offsets", "0:0-").contains("not both"));
-        assertTrue(refusal("--since", "1h", "--mode", "compare").contains("verify or resume"));
+        assertTrue(refusal("--since", "1h", "--mode", "rerun").contains("verify, compare or resume"));
+        assertTrue(refusal("--since", "1h", "--mode", "resume", "--model", "m").contains("does not go with"));
         assertTrue(refusal("--since", "1h", "--concurrency", "0").contains("positive"));
         assertTrue(refusal("--since", "1h", "--frobnicate").contains("unknown option --frobnicate"));
         assertTrue(refusal("--since").contains("missing value"));

@@ -152,6 +152,24 @@ class ReplayThroughAPipelineTest {
         ReplayRun text = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--topic", log, "--offsets", "0:0-");
         assertTrue(text.out().startsWith("diverged at " + k + " "), text.toString());
         assertTrue(text.out().contains("expected token " + doctoredToken), text.toString());
+        // compare reports the same difference as a finding, not a failure
+        ReplayRun compare = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--topic", log,
+                "--offsets", "0:0-", "--mode", "compare", "--json");
+        assertEquals(0, compare.exitCode(), compare.toString());
+        assertEquals(k, compare.requests().getFirst().get("index").asInt(), compare.toString());
+        assertEquals("compare", compare.summary().get("mode").asText());
+        assertEquals(1, compare.summary().get("diverged").asInt());
+    }
+
+    @Test
+    void comparingWithAModelNoPipelineServesFailsEachRequest() {
+        ReplayRun run = ReplayRun.of("--bootstrap", BOOTSTRAP, "--pipeline-group", pipeline.group(), "--mode", "compare",
+                "--model", "no-such-model", "--offsets", offsets(answeredAt.subList(0, 1)), "--json");
+
+        assertEquals(1, run.exitCode(), run.toString());
+        JsonNode line = run.requests().getFirst();
+        assertEquals("replay_failed", line.get("status").asText(), run.toString());
+        assertEquals("UNKNOWN_MODEL", line.get("got").get("error").asText(), run.toString());
     }
 
     @Test

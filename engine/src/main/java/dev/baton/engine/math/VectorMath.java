@@ -39,42 +39,65 @@ public final class VectorMath {
     private VectorMath() {
     }
 
-    /** The sum of all lanes, added pairwise in a fixed tree. */
-    public static float sumLanes(FloatVector v) {
-        for (VectorShuffle<Float> rotation : HALVING) {
-            v = v.add(v.rearrange(rotation));
+    /**
+     * {@code Σ a[aOffset+i]·b[bOffset+i]} over {@code n} values: per-lane fused multiply-adds, the lanes added pairwise
+     * in a fixed tree, then the scalar tail.
+     */
+    public static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
+        int i = 0;
+        float sum = 0f;
+        int bound = SPECIES.loopBound(n);
+        if (bound > 0) {
+            FloatVector acc = FloatVector.zero(SPECIES);
+            for (; i < bound; i += SPECIES.length()) {
+                acc = FloatVector.fromArray(SPECIES, a, aOffset + i)
+                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc);
+            }
+            for (VectorShuffle<Float> rotation : HALVING) {
+                acc = acc.add(acc.rearrange(rotation));
+            }
+            sum = acc.lane(0);
         }
-        return v.lane(0);
+        for (; i < n; i++) {
+            sum += a[aOffset + i] * b[bOffset + i];
+        }
+        return sum;
     }
 
     /**
-     * e^x per lane, within about 2 ulp, for x up to 88.37 (above it the result saturates at e^88.37, finite); 0 below
-     * -87.33, including -infinity, so masked logits weigh exactly nothing: {@code x = n·ln 2 + r} with |r| ≤ ln 2 / 2,
-     * e^r by its Taylor polynomial to degree 7, times 2^n built in the exponent bits.
+     * {@code out[outOffset+i] = e^((x[xOffset+i] - shift)·scale)} over {@code n} values, each as {@link #exp(float)}
+     * computes it (vector lanes and the scalar tail agree bit for bit). Arrays in and out, so that no vector crosses a
+     * call: a vector passed to or returned from a method of ours is boxed on the heap whenever C2 declines to inline
+     * the call, which it decides from call-site profiles, differently from one JVM to the next.
      */
-    public static FloatVector exp(FloatVector x) {
-        VectorMask<Float> underflow = x.compare(VectorOperators.LT, EXP_MIN);
-        x = x.max(EXP_MIN).min(EXP_MAX);
-        FloatVector n = x.fma(LOG2_E, ROUND_MAGIC).sub(ROUND_MAGIC);
-        FloatVector r = n.fma(constant(-LN2_HIGH), x);
-        r = n.fma(constant(-LN2_LOW), r);
-        FloatVector p = r.fma(constant(1f / 5040), constant(1f / 720));
-        p = p.fma(r, constant(1f / 120));
-        p = p.fma(r, constant(1f / 24));
-        p = p.fma(r, constant(1f / 6));
-        p = p.fma(r, constant(0.5f));
-        p = p.fma(r, constant(1f));
-        p = p.fma(r, constant(1f));
-        IntVector scale = ((IntVector) n.convert(VectorOperators.F2I, 0)).add(127)
-                .lanewise(VectorOperators.LSHL, 23);
-        return p.mul(scale.reinterpretAsFloats()).blend(0f, underflow);
+    public static void exp(float[] x, int xOffset, float shift, float scale, float[] out, int outOffset, int n) {
+        FloatVector minusLn2High = FloatVector.broadcast(SPECIES, -LN2_HIGH);
+        FloatVector minusLn2Low = FloatVector.broadcast(SPECIES, -LN2_LOW);
+        int i = 0;
+        for (int bound = SPECIES.loopBound(n); i < bound; i += SPECIES.length()) {
+            FloatVector v = FloatVector.fromArray(SPECIES, x, xOffset + i).sub(shift).mul(scale);
+            VectorMask<Float> underflow = v.compare(VectorOperators.LT, EXP_MIN);
+            v = v.max(EXP_MIN).min(EXP_MAX);
+            FloatVector k = v.fma(LOG2_E, ROUND_MAGIC).sub(ROUND_MAGIC);
+            FloatVector r = k.fma(minusLn2High, v);
+            r = k.fma(minusLn2Low, r);
+            FloatVector p = r.fma(1f / 5040, 1f / 720);
+            p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 120));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 24));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, 1f / 6));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, 0.5f));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, 1f));
+            p = p.fma(r, FloatVector.broadcast(SPECIES, 1f));
+            IntVector twoToK = ((IntVector) k.convert(VectorOperators.F2I, 0)).add(127)
+                    .lanewise(VectorOperators.LSHL, 23);
+            p.mul(twoToK.reinterpretAsFloats()).blend(0f, underflow).intoArray(out, outOffset + i);
+        }
+        for (; i < n; i++) {
+            out[outOffset + i] = exp((x[xOffset + i] - shift) * scale);
+        }
     }
 
-    private static FloatVector constant(float c) {
-        return FloatVector.broadcast(SPECIES, c);
-    }
-
-    /** Scalar e^x computed exactly as one lane of {@link #exp(FloatVector)}. */
+    /** Scalar e^x: the same bits as a lane of the array form's vector loop. */
     public static float exp(float x) {
         if (x < EXP_MIN) {
             return 0f;

@@ -123,7 +123,7 @@ final class Attention implements ComputePool.ThreadRangeTask {
                 int qOffset = row * qDim + h * headDim;
                 rounding.round(thread, q, qOffset, headDim);
                 for (int t = 0; t < visible; t++) {
-                    att[t] = dot(q, qOffset, k, t * headDim, headDim) * scale;
+                    att[t] = VectorMath.dot(q, qOffset, k, t * headDim, headDim) * scale;
                 }
                 softmax(att, visible);
                 rounding.round(thread, att, 0, visible);
@@ -133,25 +133,6 @@ final class Attention implements ComputePool.ThreadRangeTask {
                 }
             }
         }
-    }
-
-    /** Σ a[i]·b[i]: per-lane partial sums, then a fixed reduction tree, then the scalar tail. */
-    static float dot(float[] a, int aOffset, float[] b, int bOffset, int n) {
-        int i = 0;
-        float sum = 0f;
-        int bound = SPECIES.loopBound(n);
-        if (bound > 0) {
-            FloatVector acc = FloatVector.zero(SPECIES);
-            for (; i < bound; i += SPECIES.length()) {
-                acc = FloatVector.fromArray(SPECIES, a, aOffset + i)
-                        .fma(FloatVector.fromArray(SPECIES, b, bOffset + i), acc);
-            }
-            sum = VectorMath.sumLanes(acc);
-        }
-        for (; i < n; i++) {
-            sum += a[aOffset + i] * b[bOffset + i];
-        }
-        return sum;
     }
 
     /** {@code y += a · x} over {@code n} values. */

@@ -45,6 +45,8 @@ public final class LlamaStage implements AutoCloseable {
     private final float[] projected;
     private final float[] gate;
     private final float[] up;
+    /** One row of {@code e^-gate}, for SwiGLU. */
+    private final float[] expNegGate;
     private final int[] rowPositions;
     private final int[] segmentSlots;
     private final float[] lastRows;
@@ -67,6 +69,7 @@ public final class LlamaStage implements AutoCloseable {
         this.projected = new float[rows * config.dim()];
         this.gate = new float[rows * config.ffnDim()];
         this.up = new float[rows * config.ffnDim()];
+        this.expNegGate = new float[config.ffnDim()];
         this.rowPositions = new int[rows];
         this.segmentSlots = new int[capacity.maxSegments()];
         boolean last = weights.range().isLast(config);
@@ -241,22 +244,23 @@ public final class LlamaStage implements AutoCloseable {
 
     /**
      * {@code gate = silu(gate) ⊙ up} with {@code silu(g) = g / (1 + e^-g)}, row by row so that a column always takes
-     * the same (vector or scalar) path whatever the number of rows.
+     * the same (vector or scalar) path whatever the number of rows. {@code e^-g} goes through an array: a vector passed
+     * to a method of ours would be boxed whenever C2 declines to inline the call.
      */
     private void swiglu(int rows) {
         int width = config.ffnDim();
         int bound = SPECIES.loopBound(width);
         for (int r = 0; r < rows; r++) {
             int base = r * width;
+            VectorMath.exp(gate, base, 0f, -1f, expNegGate, 0, width);
             int i = 0;
             for (; i < bound; i += SPECIES.length()) {
                 FloatVector g = FloatVector.fromArray(SPECIES, gate, base + i);
-                FloatVector e = VectorMath.exp(g.neg());
+                FloatVector e = FloatVector.fromArray(SPECIES, expNegGate, i);
                 g.div(e.add(1f)).mul(FloatVector.fromArray(SPECIES, up, base + i)).intoArray(gate, base + i);
             }
             for (; i < width; i++) {
-                float g = gate[base + i];
-                gate[base + i] = g / (1f + VectorMath.exp(-g)) * up[base + i];
+                gate[base + i] = gate[base + i] / (1f + expNegGate[i]) * up[base + i];
             }
         }
     }

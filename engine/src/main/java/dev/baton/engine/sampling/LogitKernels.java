@@ -85,6 +85,9 @@ final class LogitKernels {
         double total = 0;
         for (int block = 0, start = 0; start < n; block++, start += BLOCK) {
             int end = Math.min(n, start + BLOCK);
+            // e^x through the weights array: a vector passed to a method of ours is boxed whenever C2 declines to
+            // inline the call
+            VectorMath.exp(row, base + start, max, invTemperature, weights, start, end - start);
             FloatVector sums = FloatVector.zero(FLOATS);
             for (int i = start; i < end; i += FLOATS.length()) {
                 VectorMask<Float> inRange = FLOATS.indexInRange(i, end);
@@ -93,7 +96,7 @@ final class LogitKernels {
                         .or(logits.compare(VectorOperators.EQ, cutLogit)
                                 .and(LANE_INDEX.add(i).compare(VectorOperators.LE, cutId).cast(FLOATS)))
                         .and(inRange);
-                FloatVector w = VectorMath.exp(logits.sub(max).mul(invTemperature)).blend(0f, kept.not());
+                FloatVector w = FloatVector.fromArray(FLOATS, weights, i, inRange).blend(0f, kept.not());
                 w.intoArray(weights, i, inRange);
                 sums = sums.add(w);
             }

@@ -1,6 +1,5 @@
 package dev.baton.engine.tensor;
 
-import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
@@ -8,8 +7,10 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * The masks and shuffles of a transposing add tree over 16-lane float vectors, shared by the kernels that sum 16
  * accumulators at once: level h takes lane i from one vector where bit h of i is clear and from the other where it is
- * set, and adds lane i^h, so four levels turn 16 vectors into one whose lanes are their sums. Null where the kernel
- * species is not 16 lanes (those kernels take their plain path).
+ * set, and adds lane i^h ({@code a.blend(b, UPPER).add(b.blend(a, UPPER).rearrange(SWAP))}), so four levels turn 16
+ * vectors into one whose lanes are their sums. Null where the kernel species is not 16 lanes (those kernels take their
+ * plain path). The kernels write each fold out rather than call a helper: see {@link Q8PartneredMatrix} on why vectors
+ * never cross a call to our own code.
  */
 final class LaneFold {
     private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
@@ -24,13 +25,5 @@ final class LaneFold {
     static final VectorShuffle<Float> SWAP1 = SIXTEEN_LANES ? VectorShuffle.fromOp(F, i -> i ^ 1) : null;
 
     private LaneFold() {
-    }
-
-    /**
-     * Lane i gets x[i] + x[i^h] from x = a where bit h of i is clear and x = b where it is set ({@code upper} marks
-     * those lanes, {@code swap} is i → i^h). Small enough to be inlined into the calling kernel.
-     */
-    static FloatVector fold(VectorMask<Float> upper, VectorShuffle<Float> swap, FloatVector a, FloatVector b) {
-        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
     }
 }

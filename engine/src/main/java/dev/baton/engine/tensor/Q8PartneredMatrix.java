@@ -39,8 +39,14 @@ import jdk.incubator.vector.VectorSpecies;
  * </ul>
  * Other vector widths use a plain per-row kernel with the same arithmetic.
  *
- * <p>Vector values never cross a method call that might not be inlined (they would be boxed): hot loops keep their
- * vector code in one method and call only tiny helpers.
+ * <p>Vector values never cross a call to a method of ours, however small: each kernel method holds all of its vector
+ * code and calls only the Vector API (whose methods C2 always inlines) with vectors. C2 decides by heuristics, from
+ * the call-site profile at the moment it compiles, whether to inline one of our methods; when a kernel method was
+ * inlined into its caller before its own profile had counted its calls (it had run in C1 code that does not profile),
+ * C2 judged a fold helper's call sites rare ("low call site frequency"), left them as calls, and every vector passing
+ * through them was boxed: the Q8_0 decode kernel then ran at a quarter of its speed, allocating gigabytes, in some
+ * JVMs and not others (docs/benchmarks.md, Kernels). {@code StepAllocatesNothingTest} runs this class with inlining
+ * of its methods forbidden to keep it so.
  */
 final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
@@ -49,6 +55,7 @@ final class Q8PartneredMatrix extends TiledMatrix {
     private static final VectorSpecies<Short> S16 = ShortVector.SPECIES_256;
     private static final VectorSpecies<Short> S32 = ShortVector.SPECIES_512;
     private static final VectorSpecies<Byte> B32 = ByteVector.SPECIES_256;
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     private static final VectorMask<Short> UPPER16 = VectorMask.fromLong(S32, 0xFFFF0000L);
     private static final VectorShuffle<Short> SWAP16 = VectorShuffle.fromOp(S32, i -> i ^ 16);
     private static final VectorMask<Short> UPPER8_OF_16 = VectorMask.fromLong(S32, 0xFF00FF00L);
@@ -299,11 +306,10 @@ final class Q8PartneredMatrix extends TiledMatrix {
             rowAt[Integer.reverse(i) >>> 28] = Math.min(r0 + i, rows - 1) * rowBytes;
         }
         float[] acc = scratch.accumulators(batch * TILE);
-        int chunkBlocks = layout.nibbles() ? ROW_CHUNK_BLOCKS : CHUNK_BLOCKS;
-        float[] folded = scratch.lanes(8 * TILE * chunkBlocks);
-        short[] staged = scratch.stagedShorts(8 * 32 * chunkBlocks);
-        for (int k0 = 0; k0 < blocks; k0 += chunkBlocks) {
-            int nk = Math.min(chunkBlocks, blocks - k0);
+        float[] folded = scratch.lanes(8 * TILE * ROW_CHUNK_BLOCKS);
+        short[] staged = scratch.stagedShorts(8 * 32 * ROW_CHUNK_BLOCKS);
+        for (int k0 = 0; k0 < blocks; k0 += ROW_CHUNK_BLOCKS) {
+            int nk = Math.min(ROW_CHUNK_BLOCKS, blocks - k0);
             for (int b = 0; b < batch; b++) {
                 int a = b * cols + k0 * BLOCK;
                 if (layout.nibbles()) {
@@ -328,9 +334,9 @@ final class Q8PartneredMatrix extends TiledMatrix {
      * of lane-wise products, read in place from the mapped weights, and a transposing add tree folds the 16 vectors
      * into one whose lane i is row i's exact block sum; rows sit in bit-reversed slots (row slot s starts at
      * rowAt[s]) so that after four levels lane i holds row i. Per layout, the first level (slot pairs) runs for the
-     * whole chunk into a staging buffer, and the remaining levels and the scaling run in a second method. Keeping each
-     * piece a small method of its own lets C2 intrinsify every vector operation in it (a method holding more grew
-     * past C2's inlining node limit, and its vector operations fell back to allocating Java code).
+     * whole chunk into a staging buffer, and the remaining levels and the scaling run in a second method; only arrays
+     * pass between them. Keeping each piece a method of its own also keeps it under C2's node limits (a method holding
+     * more grew past them, and its vector operations fell back to allocating Java code).
      */
 
     /**
@@ -343,25 +349,33 @@ final class Q8PartneredMatrix extends TiledMatrix {
         MemorySegment weights = data;
         long chunkAt = (long) k0 * blockBytes + layout.quantsAt();
         long step = blockBytes;
-        for (int p = 0; p < 8; p++) {
+        for (int j = 0; j < 4; j++) {
+            int p = PAIR_OF_ROW[j];
+            int q = PAIR_OF_ROW[j + 4];
             long ra = rowAt[2 * p] + chunkAt;
             long rb = rowAt[2 * p + 1] + chunkAt;
+            long rc = rowAt[2 * q] + chunkAt;
+            long rd = rowAt[2 * q + 1] + chunkAt;
             for (int k = 0; k < nk; k++) {
                 ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
-                ShortVector pa = signedBytesAsShorts(weights, ra + k * step).mul(x);
-                ShortVector pb = signedBytesAsShorts(weights, rb + k * step).mul(x);
-                IntVector halves = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
-                IntVector sums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
-                        .add(halves.lanewise(VectorOperators.ASHR, 16));
-                ((FloatVector) sums.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
+                ShortVector pa = ((ShortVector) ByteVector.fromMemorySegment(B32, weights, ra + k * step, LE)
+                        .convertShape(VectorOperators.B2S, S32, 0)).mul(x);
+                ShortVector pb = ((ShortVector) ByteVector.fromMemorySegment(B32, weights, rb + k * step, LE)
+                        .convertShape(VectorOperators.B2S, S32, 0)).mul(x);
+                ShortVector pc = ((ShortVector) ByteVector.fromMemorySegment(B32, weights, rc + k * step, LE)
+                        .convertShape(VectorOperators.B2S, S32, 0)).mul(x);
+                ShortVector pd = ((ShortVector) ByteVector.fromMemorySegment(B32, weights, rd + k * step, LE)
+                        .convertShape(VectorOperators.B2S, S32, 0)).mul(x);
+                IntVector h1 = pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
+                IntVector h2 = pc.blend(pd, UPPER16).add(pd.blend(pc, UPPER16).rearrange(SWAP16)).reinterpretAsInts();
+                IntVector s1 = h1.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(h1.lanewise(VectorOperators.ASHR, 16));
+                IntVector s2 = h2.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
+                        .add(h2.lanewise(VectorOperators.ASHR, 16));
+                ((FloatVector) s1.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + p) * 16);
+                ((FloatVector) s2.convert(VectorOperators.I2F, 0)).intoArray(folded, (k * 8 + q) * 16);
             }
         }
-    }
-
-    /** The 32 signed bytes at {@code at}, byte j in lane j. */
-    private static ShortVector signedBytesAsShorts(MemorySegment weights, long at) {
-        return (ShortVector) ByteVector.fromMemorySegment(B32, weights, at, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2S, S32, 0);
     }
 
     /*
@@ -372,7 +386,10 @@ final class Q8PartneredMatrix extends TiledMatrix {
 
     /**
      * The first fold level of blocks {@code [k0, k0+nk)}, a slot pair at a time: block k's slots 2p, 2p+1 to
-     * {@code staged[(k·8 + p)·32 ..]}; activations from {@code a} on.
+     * {@code staged[(k·8 + p)·32 ..]}; activations from {@code a} on. A block's 32 stored values become shorts with
+     * value j (byte j's low nibble) in lane 2j and value 16+j (its high nibble) in lane 2j+1: each byte is
+     * zero-extended to an int lane and its high nibble shifted up 12 bits; fifth bits j and 16+j land in bits 4 and
+     * 20 of int lane j.
      */
     private void firstLevelNibbles(long[] rowAt, int k0, int nk, short[] aq, int a, short[] staged) {
         MemorySegment weights = data;
@@ -386,10 +403,23 @@ final class Q8PartneredMatrix extends TiledMatrix {
             long rb = rowAt[2 * p + 1] + chunkAt;
             for (int k = 0; k < nk; k++, ra += step, rb += step) {
                 ShortVector x = ShortVector.fromArray(S32, aq, a + k * BLOCK);
-                int fa = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, ra + fifthBitsAt);
-                int fb = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, rb + fifthBitsAt);
-                foldShorts(UPPER16, SWAP16, nibbleProducts(weights, ra + quantsAt, fa, x),
-                        nibbleProducts(weights, rb + quantsAt, fb, x)).intoArray(staged, (k * 8 + p) * 32);
+                IntVector bytesA = (IntVector) ByteVector.fromMemorySegment(B16, weights, ra + quantsAt, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector bytesB = (IntVector) ByteVector.fromMemorySegment(B16, weights, rb + quantsAt, LE)
+                        .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
+                IntVector qa = bytesA.lanewise(VectorOperators.LSHL, 12).or(bytesA).and(0x000F000F);
+                IntVector qb = bytesB.lanewise(VectorOperators.LSHL, 12).or(bytesB).and(0x000F000F);
+                if (fifthBitsAt >= 0) {
+                    qa = qa.or(IntVector.broadcast(I, BlockBytes.u32(weights, ra + fifthBitsAt))
+                            .lanewise(VectorOperators.LSHR, LANE_INDEX).lanewise(VectorOperators.LSHL, 4)
+                            .and(0x00100010));
+                    qb = qb.or(IntVector.broadcast(I, BlockBytes.u32(weights, rb + fifthBitsAt))
+                            .lanewise(VectorOperators.LSHR, LANE_INDEX).lanewise(VectorOperators.LSHL, 4)
+                            .and(0x00100010));
+                }
+                ShortVector pa = qa.reinterpretAsShorts().mul(x);
+                ShortVector pb = qb.reinterpretAsShorts().mul(x);
+                pa.blend(pb, UPPER16).add(pb.blend(pa, UPPER16).rearrange(SWAP16)).intoArray(staged, (k * 8 + p) * 32);
             }
         }
     }
@@ -411,16 +441,22 @@ final class Q8PartneredMatrix extends TiledMatrix {
         int recentre = lanesCentre() - layout.centre();
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0, f = 0; k < nk; k++, f += 8 * 32) {
-            ShortVector q0 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f),
-                    ShortVector.fromArray(S32, staged, f + 32));
-            ShortVector q1 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 64),
-                    ShortVector.fromArray(S32, staged, f + 96));
-            ShortVector q2 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 128),
-                    ShortVector.fromArray(S32, staged, f + 160));
-            ShortVector q3 = foldShorts(UPPER8_OF_16, SWAP8_OF_16, ShortVector.fromArray(S32, staged, f + 192),
-                    ShortVector.fromArray(S32, staged, f + 224));
-            ShortVector t = foldShorts(UPPER2_OF_16, SWAP2_OF_16, foldShorts(UPPER4_OF_16, SWAP4_OF_16, q0, q1),
-                    foldShorts(UPPER4_OF_16, SWAP4_OF_16, q2, q3));
+            // levels 2, 3 and 4 of the fold (as LaneFold's, on 32 short lanes)
+            ShortVector a = ShortVector.fromArray(S32, staged, f);
+            ShortVector b = ShortVector.fromArray(S32, staged, f + 32);
+            ShortVector q0 = a.blend(b, UPPER8_OF_16).add(b.blend(a, UPPER8_OF_16).rearrange(SWAP8_OF_16));
+            a = ShortVector.fromArray(S32, staged, f + 64);
+            b = ShortVector.fromArray(S32, staged, f + 96);
+            ShortVector q1 = a.blend(b, UPPER8_OF_16).add(b.blend(a, UPPER8_OF_16).rearrange(SWAP8_OF_16));
+            a = ShortVector.fromArray(S32, staged, f + 128);
+            b = ShortVector.fromArray(S32, staged, f + 160);
+            ShortVector q2 = a.blend(b, UPPER8_OF_16).add(b.blend(a, UPPER8_OF_16).rearrange(SWAP8_OF_16));
+            a = ShortVector.fromArray(S32, staged, f + 192);
+            b = ShortVector.fromArray(S32, staged, f + 224);
+            ShortVector q3 = a.blend(b, UPPER8_OF_16).add(b.blend(a, UPPER8_OF_16).rearrange(SWAP8_OF_16));
+            ShortVector r0 = q0.blend(q1, UPPER4_OF_16).add(q1.blend(q0, UPPER4_OF_16).rearrange(SWAP4_OF_16));
+            ShortVector r1 = q2.blend(q3, UPPER4_OF_16).add(q3.blend(q2, UPPER4_OF_16).rearrange(SWAP4_OF_16));
+            ShortVector t = r0.blend(r1, UPPER2_OF_16).add(r1.blend(r0, UPPER2_OF_16).rearrange(SWAP2_OF_16));
             IntVector halves = t.sub(IntVector.broadcast(I, corrections[d + k]).reinterpretAsShorts())
                     .reinterpretAsInts();
             IntVector blockSums = halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16)
@@ -437,36 +473,6 @@ final class Q8PartneredMatrix extends TiledMatrix {
         sum.intoArray(acc, accAt);
     }
 
-    /** As {@link LaneFold#fold}, on 32 short lanes. */
-    private static ShortVector foldShorts(VectorMask<Short> upper, VectorShuffle<Short> swap, ShortVector a,
-            ShortVector b) {
-        return a.blend(b, upper).add(b.blend(a, upper).rearrange(swap));
-    }
-
-    /**
-     * The stored values of the nibble block whose quants start at {@code at} (bit i of {@code fifthBits} is bit 4 of
-     * value i), times x lane by lane (wrapping).
-     */
-    private static ShortVector nibbleProducts(MemorySegment weights, long at, int fifthBits, ShortVector x) {
-        return nibblesAsShorts(weights, at, fifthBits).mul(x);
-    }
-
-    /**
-     * The 32 values of a nibble block as shorts: value j (byte j's low nibble) in lane 2j, value 16+j (its high
-     * nibble) in lane 2j+1. Each byte is zero-extended to an int lane and its high nibble shifted up 12 bits; the
-     * fifth bits j and 16+j land in bits 4 and 20 of int lane j.
-     */
-    private static ShortVector nibblesAsShorts(MemorySegment weights, long at, int fifthBits) {
-        IntVector bytes = (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.ZERO_EXTEND_B2I, I, 0);
-        IntVector q = bytes.lanewise(VectorOperators.LSHL, 12).or(bytes).and(0x000F000F);
-        if (fifthBits != 0) {
-            q = q.or(IntVector.broadcast(I, fifthBits).lanewise(VectorOperators.LSHR, LANE_INDEX)
-                    .lanewise(VectorOperators.LSHL, 4).and(0x00100010));
-        }
-        return q.reinterpretAsShorts();
-    }
-
     /**
      * Folds the first-level sums of {@code nk} blocks to the 16 rows' block sums and advances the accumulators
      * {@code acc[accAt..accAt+16)}; activation blocks from {@code d} on.
@@ -476,46 +482,27 @@ final class Q8PartneredMatrix extends TiledMatrix {
         float[] ad = job.activationScales;
         FloatVector sum = FloatVector.fromArray(F, acc, accAt);
         for (int k = 0, f = 0; k < nk; k++, f += 8 * 16) {
-            FloatVector d0 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f), FloatVector.fromArray(F, folded, f + 16));
-            FloatVector d1 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 32), FloatVector.fromArray(F, folded, f + 48));
-            FloatVector d2 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 64), FloatVector.fromArray(F, folded, f + 80));
-            FloatVector d3 = fold(UPPER4, SWAP4, FloatVector.fromArray(F, folded, f + 96), FloatVector.fromArray(F, folded, f + 112));
-            FloatVector s = fold(UPPER1, SWAP1, fold(UPPER2, SWAP2, d0, d1), fold(UPPER2, SWAP2, d2, d3));
+            // levels 2, 3 and 4 of the fold (LaneFold's masks and shuffles)
+            FloatVector a = FloatVector.fromArray(F, folded, f);
+            FloatVector b = FloatVector.fromArray(F, folded, f + 16);
+            FloatVector d0 = a.blend(b, UPPER4).add(b.blend(a, UPPER4).rearrange(SWAP4));
+            a = FloatVector.fromArray(F, folded, f + 32);
+            b = FloatVector.fromArray(F, folded, f + 48);
+            FloatVector d1 = a.blend(b, UPPER4).add(b.blend(a, UPPER4).rearrange(SWAP4));
+            a = FloatVector.fromArray(F, folded, f + 64);
+            b = FloatVector.fromArray(F, folded, f + 80);
+            FloatVector d2 = a.blend(b, UPPER4).add(b.blend(a, UPPER4).rearrange(SWAP4));
+            a = FloatVector.fromArray(F, folded, f + 96);
+            b = FloatVector.fromArray(F, folded, f + 112);
+            FloatVector d3 = a.blend(b, UPPER4).add(b.blend(a, UPPER4).rearrange(SWAP4));
+            FloatVector e0 = d0.blend(d1, UPPER2).add(d1.blend(d0, UPPER2).rearrange(SWAP2));
+            FloatVector e1 = d2.blend(d3, UPPER2).add(d3.blend(d2, UPPER2).rearrange(SWAP2));
+            FloatVector s = e0.blend(e1, UPPER1).add(e1.blend(e0, UPPER1).rearrange(SWAP1));
             sum = s.fma(FloatVector.fromArray(F, wd, scaleAt + k * TILE).mul(ad[d + k]), sum);
         }
         sum.intoArray(acc, accAt);
     }
 
-
-    /** The 16 signed bytes at {@code at}, byte j in lane j. */
-    private static FloatVector signedBytes(MemorySegment weights, long at) {
-        return (FloatVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2F, F, 0);
-    }
-
-    /** The 16 bytes at {@code at}, byte j (sign-extended) in lane j. */
-    private static IntVector packedNibbles(MemorySegment weights, long at) {
-        return (IntVector) ByteVector.fromMemorySegment(B16, weights, at, ByteOrder.LITTLE_ENDIAN)
-                .convertShape(VectorOperators.B2I, I, 0);
-    }
-
-    /** Values 0..15 of a nibble block (low nibbles), uncentred; bit i of {@code fifthBits} is bit 4 of value i. */
-    private static FloatVector lowNibbles(IntVector packed, int fifthBits) {
-        IntVector q = packed.and(0xF);
-        if (fifthBits != 0) {
-            q = q.or(IntVector.broadcast(I, fifthBits << 4).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
-        }
-        return (FloatVector) q.convert(VectorOperators.I2F, 0);
-    }
-
-    /** Values 16..31 of a nibble block (high nibbles), as {@link #lowNibbles}. */
-    private static FloatVector highNibbles(IntVector packed, int fifthBits) {
-        IntVector q = packed.lanewise(VectorOperators.LSHR, 4).and(0xF);
-        if (fifthBits != 0) {
-            q = q.or(IntVector.broadcast(I, fifthBits >>> 12).lanewise(VectorOperators.LSHR, LANE_INDEX).and(0x10));
-        }
-        return (FloatVector) q.convert(VectorOperators.I2F, 0);
-    }
 
     private void multiplyTileBatchLanes(int r0, int nr, MatmulJob job, Scratch scratch) {
         int groups = (job.batch + 15) / 16;
@@ -562,13 +549,18 @@ final class Q8PartneredMatrix extends TiledMatrix {
         for (int i = 0; i < TILE; i++) {
             long at = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes + layout.quantsAt();
             for (int k = 0, w = i * BLOCK; k < nk; k++, at += blockBytes, w += TILE * BLOCK) {
-                signedBytes(weights, at).intoArray(wq, w);
-                signedBytes(weights, at + 16).intoArray(wq, w + 16);
+                ((FloatVector) ByteVector.fromMemorySegment(B16, weights, at, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).intoArray(wq, w);
+                ((FloatVector) ByteVector.fromMemorySegment(B16, weights, at + 16, LE)
+                        .convertShape(VectorOperators.B2F, F, 0)).intoArray(wq, w + 16);
             }
         }
     }
 
-    /** As {@link #widenBytes} for nibble types, centred. */
+    /**
+     * As {@link #widenBytes} for nibble types, centred: values 0..15 are the low nibbles, 16..31 the high ones; bit i
+     * of a block's fifth-bit word is bit 4 of value i.
+     */
     private void widenNibbles(int r0, int k0, int nk, float[] wq) {
         MemorySegment weights = data;
         int quantsAt = layout.quantsAt();
@@ -577,10 +569,19 @@ final class Q8PartneredMatrix extends TiledMatrix {
         for (int i = 0; i < TILE; i++) {
             long block = Math.min(r0 + i, rows - 1) * rowBytes + (long) k0 * blockBytes;
             for (int k = 0, w = i * BLOCK; k < nk; k++, block += blockBytes, w += TILE * BLOCK) {
-                IntVector packed = packedNibbles(weights, block + quantsAt);
-                int fifthBits = fifthBitsAt < 0 ? 0 : BlockBytes.u32(weights, block + fifthBitsAt);
-                lowNibbles(packed, fifthBits).sub(centre).intoArray(wq, w);
-                highNibbles(packed, fifthBits).sub(centre).intoArray(wq, w + 16);
+                IntVector packed = (IntVector) ByteVector.fromMemorySegment(B16, weights, block + quantsAt, LE)
+                        .convertShape(VectorOperators.B2I, I, 0);
+                IntVector low = packed.and(0xF);
+                IntVector high = packed.lanewise(VectorOperators.LSHR, 4).and(0xF);
+                if (fifthBitsAt >= 0) {
+                    int fifthBits = BlockBytes.u32(weights, block + fifthBitsAt);
+                    low = low.or(IntVector.broadcast(I, fifthBits << 4).lanewise(VectorOperators.LSHR, LANE_INDEX)
+                            .and(0x10));
+                    high = high.or(IntVector.broadcast(I, fifthBits >>> 12).lanewise(VectorOperators.LSHR, LANE_INDEX)
+                            .and(0x10));
+                }
+                ((FloatVector) low.convert(VectorOperators.I2F, 0)).sub(centre).intoArray(wq, w);
+                ((FloatVector) high.convert(VectorOperators.I2F, 0)).sub(centre).intoArray(wq, w + 16);
             }
         }
     }
@@ -621,16 +622,29 @@ final class Q8PartneredMatrix extends TiledMatrix {
             int sa1 = sa0 + blocks * 16;
             FloatVector da0 = FloatVector.fromArray(F, ad, sa0);
             FloatVector da1 = FloatVector.fromArray(F, ad, sa1);
-            int at0 = (i * groups + g) * 16;
-            int rowStride = groups * 16;
-            accumulate(acc, at0, p00, da0, wd, wm, k * TILE + i, as, sa0);
-            accumulate(acc, at0 + 16, p01, da1, wd, wm, k * TILE + i, as, sa1);
-            accumulate(acc, at0 + rowStride, p10, da0, wd, wm, k * TILE + i + 1, as, sa0);
-            accumulate(acc, at0 + rowStride + 16, p11, da1, wd, wm, k * TILE + i + 1, as, sa1);
-            accumulate(acc, at0 + 2 * rowStride, p20, da0, wd, wm, k * TILE + i + 2, as, sa0);
-            accumulate(acc, at0 + 2 * rowStride + 16, p21, da1, wd, wm, k * TILE + i + 2, as, sa1);
-            accumulate(acc, at0 + 3 * rowStride, p30, da0, wd, wm, k * TILE + i + 3, as, sa0);
-            accumulate(acc, at0 + 3 * rowStride + 16, p31, da1, wd, wm, k * TILE + i + 3, as, sa1);
+            // acc = fma(S, d_w · d_a, acc), then for offset types acc = fma(m_w, s_a, acc)
+            int ws = k * TILE + i;
+            int a00 = (i * groups + g) * 16;
+            int a10 = a00 + groups * 16;
+            int a20 = a10 + groups * 16;
+            int a30 = a20 + groups * 16;
+            p00.fma(da0.mul(wd[ws]), FloatVector.fromArray(F, acc, a00)).intoArray(acc, a00);
+            p01.fma(da1.mul(wd[ws]), FloatVector.fromArray(F, acc, a00 + 16)).intoArray(acc, a00 + 16);
+            p10.fma(da0.mul(wd[ws + 1]), FloatVector.fromArray(F, acc, a10)).intoArray(acc, a10);
+            p11.fma(da1.mul(wd[ws + 1]), FloatVector.fromArray(F, acc, a10 + 16)).intoArray(acc, a10 + 16);
+            p20.fma(da0.mul(wd[ws + 2]), FloatVector.fromArray(F, acc, a20)).intoArray(acc, a20);
+            p21.fma(da1.mul(wd[ws + 2]), FloatVector.fromArray(F, acc, a20 + 16)).intoArray(acc, a20 + 16);
+            p30.fma(da0.mul(wd[ws + 3]), FloatVector.fromArray(F, acc, a30)).intoArray(acc, a30);
+            p31.fma(da1.mul(wd[ws + 3]), FloatVector.fromArray(F, acc, a30 + 16)).intoArray(acc, a30 + 16);
+            if (wm != null) {
+                FloatVector sa0v = FloatVector.fromArray(F, as, sa0);
+                FloatVector sa1v = FloatVector.fromArray(F, as, sa1);
+                for (int r = 0, at = a00; r < 4; r++, at += groups * 16) {
+                    FloatVector m = FloatVector.broadcast(F, wm[ws + r]);
+                    m.fma(sa0v, FloatVector.fromArray(F, acc, at)).intoArray(acc, at);
+                    m.fma(sa1v, FloatVector.fromArray(F, acc, at + 16)).intoArray(acc, at + 16);
+                }
+            }
         }
     }
 
@@ -658,30 +672,31 @@ final class Q8PartneredMatrix extends TiledMatrix {
             }
             int sa = (g * blocks + k0 + k) * 16;
             FloatVector da = FloatVector.fromArray(F, ad, sa);
+            // as in batchLanes4x2
             int at = (i * groups + g) * 16;
             int w = k * TILE + i;
-            accumulate(acc, at, p0, da, wd, wm, w, as, sa);
-            accumulate(acc, at + rowStride, p1, da, wd, wm, w + 1, as, sa);
-            accumulate(acc, at + 2 * rowStride, p2, da, wd, wm, w + 2, as, sa);
-            accumulate(acc, at + 3 * rowStride, p3, da, wd, wm, w + 3, as, sa);
-            accumulate(acc, at + 4 * rowStride, p4, da, wd, wm, w + 4, as, sa);
-            accumulate(acc, at + 5 * rowStride, p5, da, wd, wm, w + 5, as, sa);
-            accumulate(acc, at + 6 * rowStride, p6, da, wd, wm, w + 6, as, sa);
-            accumulate(acc, at + 7 * rowStride, p7, da, wd, wm, w + 7, as, sa);
+            p0.fma(da.mul(wd[w]), FloatVector.fromArray(F, acc, at)).intoArray(acc, at);
+            p1.fma(da.mul(wd[w + 1]), FloatVector.fromArray(F, acc, at + rowStride)).intoArray(acc, at + rowStride);
+            p2.fma(da.mul(wd[w + 2]), FloatVector.fromArray(F, acc, at + 2 * rowStride))
+                    .intoArray(acc, at + 2 * rowStride);
+            p3.fma(da.mul(wd[w + 3]), FloatVector.fromArray(F, acc, at + 3 * rowStride))
+                    .intoArray(acc, at + 3 * rowStride);
+            p4.fma(da.mul(wd[w + 4]), FloatVector.fromArray(F, acc, at + 4 * rowStride))
+                    .intoArray(acc, at + 4 * rowStride);
+            p5.fma(da.mul(wd[w + 5]), FloatVector.fromArray(F, acc, at + 5 * rowStride))
+                    .intoArray(acc, at + 5 * rowStride);
+            p6.fma(da.mul(wd[w + 6]), FloatVector.fromArray(F, acc, at + 6 * rowStride))
+                    .intoArray(acc, at + 6 * rowStride);
+            p7.fma(da.mul(wd[w + 7]), FloatVector.fromArray(F, acc, at + 7 * rowStride))
+                    .intoArray(acc, at + 7 * rowStride);
+            if (wm != null) {
+                FloatVector sav = FloatVector.fromArray(F, as, sa);
+                for (int r = 0; r < 8; r++) {
+                    int ar = at + r * rowStride;
+                    FloatVector.broadcast(F, wm[w + r]).fma(sav, FloatVector.fromArray(F, acc, ar)).intoArray(acc, ar);
+                }
+            }
         }
-    }
-
-    /**
-     * acc[at..] = fma(S, d_w · d_a, acc[at..]) for 16 batch lanes, then for offset types fma(m_w, s_a, acc[at..]);
-     * d_w and m_w are {@code wd[w]} and {@code wm[w]}, d_a and s_a are at {@code sa} in their panels.
-     */
-    private static void accumulate(float[] acc, int at, FloatVector s, FloatVector da, float[] wd, float[] wm, int w,
-            float[] as, int sa) {
-        FloatVector v = s.fma(da.mul(wd[w]), FloatVector.fromArray(F, acc, at));
-        if (wm != null) {
-            v = FloatVector.broadcast(F, wm[w]).fma(FloatVector.fromArray(F, as, sa), v);
-        }
-        v.intoArray(acc, at);
     }
 
     /** Any vector width: one row, block sums reduced lane-wise (exact), then the same FMA chain. */

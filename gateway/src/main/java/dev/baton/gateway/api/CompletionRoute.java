@@ -46,10 +46,11 @@ public class CompletionRoute {
     private final RequestStore store;
     private final ReplyConsumer replies;
     private final RequestPublisher publisher;
+    private final LoopHandOff loops;
 
     CompletionRoute(ObjectMapper json, GatewayConfig config, AdmissionLimit admission, PipelineWatch pipelines,
                     ServedModel model, TokenizerClient tokenizer, RequestStore store, ReplyConsumer replies,
-                    RequestPublisher publisher) {
+                    RequestPublisher publisher, LoopHandOff loops) {
         this.json = json;
         this.config = config;
         this.admission = admission;
@@ -59,6 +60,7 @@ public class CompletionRoute {
         this.store = store;
         this.replies = replies;
         this.publisher = publisher;
+        this.loops = loops;
     }
 
     void handle(RoutingContext ctx, Kind kind) {
@@ -162,7 +164,7 @@ public class CompletionRoute {
         ClientWriter writer = request.stream()
                 ? new StreamingWriter(response, shapes, request.kind(), id, request.includeUsage())
                 : new WholeAnswerWriter(response, shapes, record);
-        ReplyDelivery delivery = new ReplyDelivery(ctx.vertx(), record, store, writer, publisher, slot,
+        ReplyDelivery delivery = new ReplyDelivery(ctx.vertx(), loops, record, store, writer, publisher, slot,
                 config.replyTimeout(), request.stream());
         delivery.start();
         response.closeHandler(ignored -> delivery.clientGone());

@@ -23,6 +23,8 @@ final class CompletionShapes {
     private final Kind kind;
     private final String model;
     private final long createdSeconds;
+    /** Every stream chunk's opening, up to its one choice's first member: the same for all chunks of the request. */
+    private final String chunkHead;
 
     CompletionShapes(ObjectMapper json, String id, Kind kind, String model, long createdMs) {
         this.json = json;
@@ -30,33 +32,47 @@ final class CompletionShapes {
         this.kind = kind;
         this.model = model;
         this.createdSeconds = createdMs / 1000;
+        StringBuilder head = new StringBuilder(128);
+        JsonText.appendQuoted(head.append("{\"id\":"), id);
+        JsonText.appendQuoted(head.append(",\"object\":"), objectName(true));
+        head.append(",\"created\":").append(createdSeconds);
+        JsonText.appendQuoted(head.append(",\"model\":"), model);
+        this.chunkHead = head.append(",\"choices\":[{\"index\":0,").toString();
     }
 
     /** The chat stream's opening chunk: the assistant role, no text yet (as OpenAI sends it). */
-    ObjectNode roleChunk() {
-        ObjectNode chunk = header(true);
-        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
-        choice.putObject("delta").put("role", "assistant").put("content", "");
-        choice.putNull("logprobs");
-        choice.putNull("finish_reason");
-        return chunk;
+    void appendRoleChunk(StringBuilder out) {
+        out.append(chunkHead).append("\"delta\":{\"role\":\"assistant\",\"content\":\"\"}");
+        appendChunkTail(out, null, FinishReason.FINISH_REASON_UNSPECIFIED);
     }
 
-    /** One stream chunk carrying a piece of text, its tokens' log-probabilities and, at the end, the finish reason. */
-    ObjectNode chunk(String text, List<TokenEvent> logprobEvents, int textOffset, FinishReason finish) {
-        ObjectNode chunk = header(true);
-        ObjectNode choice = chunk.putArray("choices").addObject().put("index", 0);
+    /**
+     * One stream chunk carrying a piece of text, its tokens' log-probabilities and, at the end, the finish reason,
+     * appended as JSON text: one per token, so it is written directly rather than built as a tree.
+     */
+    void appendChunk(StringBuilder out, String text, List<TokenEvent> logprobEvents, int textOffset, FinishReason finish) {
+        out.append(chunkHead);
         if (kind == Kind.CHAT) {
-            ObjectNode delta = choice.putObject("delta");
+            out.append("\"delta\":{");
             if (!text.isEmpty()) {
-                delta.put("content", text);
+                JsonText.appendQuoted(out.append("\"content\":"), text);
             }
+            out.append('}');
         } else {
-            choice.put("text", text);
+            JsonText.appendQuoted(out.append("\"text\":"), text);
         }
-        putLogprobs(choice, logprobEvents, textOffset);
-        putFinish(choice, finish);
-        return chunk;
+        appendChunkTail(out, logprobs(logprobEvents, textOffset), finish);
+    }
+
+    private void appendChunkTail(StringBuilder out, ObjectNode logprobs, FinishReason finish) {
+        out.append(",\"logprobs\":").append(logprobs == null ? "null" : logprobs.toString()).append(",\"finish_reason\":");
+        String reason = finishReason(finish);
+        if (reason == null) {
+            out.append("null");
+        } else {
+            JsonText.appendQuoted(out, reason);
+        }
+        out.append("}]}");
     }
 
     /** The stream's closing usage chunk (stream_options.include_usage): no choices. */
@@ -77,7 +93,12 @@ final class CompletionShapes {
         } else {
             choice.put("text", result.text());
         }
-        putLogprobs(choice, result.logprobEvents(), 0);
+        ObjectNode logprobs = logprobs(result.logprobEvents(), 0);
+        if (logprobs == null) {
+            choice.putNull("logprobs");
+        } else {
+            choice.set("logprobs", logprobs);
+        }
         putFinish(choice, result.finishReason());
         putUsage(body, result.promptTokens(), result.completionTokens(), result.timings());
         return body;
@@ -86,10 +107,14 @@ final class CompletionShapes {
     private ObjectNode header(boolean chunk) {
         ObjectNode node = json.createObjectNode();
         node.put("id", id);
-        node.put("object", kind == Kind.TEXT ? "text_completion" : chunk ? "chat.completion.chunk" : "chat.completion");
+        node.put("object", objectName(chunk));
         node.put("created", createdSeconds);
         node.put("model", model);
         return node;
+    }
+
+    private String objectName(boolean chunk) {
+        return kind == Kind.TEXT ? "text_completion" : chunk ? "chat.completion.chunk" : "chat.completion";
     }
 
     /**
@@ -127,12 +152,12 @@ final class CompletionShapes {
         };
     }
 
-    private void putLogprobs(ObjectNode choice, List<TokenEvent> events, int textOffset) {
+    /** The choice's log-probabilities in the endpoint's format, or null when the events carry none. */
+    private ObjectNode logprobs(List<TokenEvent> events, int textOffset) {
         if (events == null || events.isEmpty()) {
-            choice.putNull("logprobs");
-            return;
+            return null;
         }
-        ObjectNode logprobs = choice.putObject("logprobs");
+        ObjectNode logprobs = json.createObjectNode();
         if (kind == Kind.CHAT) {
             ArrayNode content = logprobs.putArray("content");
             for (TokenEvent event : events) {
@@ -166,6 +191,7 @@ final class CompletionShapes {
                 offset += event.getText().length();
             }
         }
+        return logprobs;
     }
 
     private static void putBytes(ObjectNode entry, byte[] bytes) {

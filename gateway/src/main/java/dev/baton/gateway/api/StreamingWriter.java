@@ -11,6 +11,9 @@ import java.util.List;
  * Server-sent events in OpenAI's chunk format, ending with {@code data: [DONE]}. The response head is written
  * with the first event, not before: a request the pipeline refuses at once still gets a proper HTTP error status.
  * Once streaming, a failure arrives as a last {@code data:} event carrying OpenAI's error object.
+ *
+ * <p>Still one chunk per token, as clients expect; the chunks of events that arrived together go out in one write
+ * (one flush, one system call), not one each.
  */
 final class StreamingWriter implements ClientWriter {
     private final HttpServerResponse response;
@@ -18,6 +21,7 @@ final class StreamingWriter implements ClientWriter {
     private final Kind kind;
     private final String requestId;
     private final boolean includeUsage;
+    private boolean opened;
     private int textOffset;
 
     StreamingWriter(HttpServerResponse response, CompletionShapes shapes, Kind kind, String requestId, boolean includeUsage) {
@@ -29,42 +33,61 @@ final class StreamingWriter implements ClientWriter {
     }
 
     @Override
-    public void onEvent(TokenEvent event) {
+    public void onEvents(List<TokenEvent> events) {
         if (response.ended() || response.closed()) {
             return;
         }
-        FinishReason finish = event.getFinishReason();
-        boolean failed = finish == FinishReason.FINISH_REASON_ERROR || (event.hasError() && finish != FinishReason.FINISH_REASON_CANCELLED);
-        if (failed) {
-            ErrorResponses.send(response, ApiError.fromPipeline(event.getError()));
-            return;
-        }
-        StringBuilder out = new StringBuilder(256);
-        boolean first = !response.headWritten();
-        if (first) {
-            response.setStatusCode(200).setChunked(true)
-                    .putHeader("Content-Type", "text/event-stream; charset=utf-8")
-                    .putHeader("Cache-Control", "no-cache")
-                    .putHeader("X-Request-Id", requestId);
-            if (kind == Kind.CHAT) {
-                data(out, shapes.roleChunk().toString());
+        StringBuilder out = new StringBuilder(256 * events.size());
+        for (TokenEvent event : events) {
+            FinishReason finish = event.getFinishReason();
+            boolean failed = finish == FinishReason.FINISH_REASON_ERROR
+                    || (event.hasError() && finish != FinishReason.FINISH_REASON_CANCELLED);
+            if (failed) {
+                write(out); // what came before the failure, so that the failure is its stream's last event
+                ErrorResponses.send(response, ApiError.fromPipeline(event.getError()));
+                return;
+            }
+            if (!opened) {
+                opened = true;
+                response.setStatusCode(200).setChunked(true)
+                        .putHeader("Content-Type", "text/event-stream; charset=utf-8")
+                        .putHeader("Cache-Control", "no-cache")
+                        .putHeader("X-Request-Id", requestId);
+                if (kind == Kind.CHAT) {
+                    shapes.appendRoleChunk(out.append("data: "));
+                    out.append("\n\n");
+                }
+            }
+            List<TokenEvent> logprobs = event.hasLogprob() ? List.of(event) : List.of();
+            boolean terminal = finish != FinishReason.FINISH_REASON_UNSPECIFIED;
+            if (!event.getText().isEmpty() || !logprobs.isEmpty() || terminal) {
+                shapes.appendChunk(out.append("data: "), event.getText(), logprobs, textOffset, finish);
+                out.append("\n\n");
+            }
+            textOffset += event.getText().length();
+            if (terminal) {
+                if (includeUsage) {
+                    out.append("data: ").append(shapes.usageChunk(event.getUsage())).append("\n\n");
+                }
+                out.append("data: [DONE]\n\n");
+                boolean first = !response.headWritten();
+                response.end(out.toString());
+                traceFirst(first);
+                return;
             }
         }
-        List<TokenEvent> logprobs = event.hasLogprob() ? List.of(event) : List.of();
-        boolean terminal = finish != FinishReason.FINISH_REASON_UNSPECIFIED;
-        if (!event.getText().isEmpty() || !logprobs.isEmpty() || terminal) {
-            data(out, shapes.chunk(event.getText(), logprobs, textOffset, finish).toString());
-        }
-        textOffset += event.getText().length();
-        if (terminal) {
-            if (includeUsage) {
-                data(out, shapes.usageChunk(event.getUsage()).toString());
-            }
-            out.append("data: [DONE]\n\n");
-            response.end(out.toString());
-        } else if (!out.isEmpty()) {
+        write(out);
+    }
+
+    private void write(StringBuilder out) {
+        if (!out.isEmpty()) {
+            boolean first = !response.headWritten();
             response.write(out.toString());
+            traceFirst(first);
         }
+    }
+
+    private void traceFirst(boolean first) {
         if (first) {
             RequestTrace.mark(requestId, "first-written");
         }
@@ -73,9 +96,5 @@ final class StreamingWriter implements ClientWriter {
     @Override
     public void fail(ApiError error) {
         ErrorResponses.send(response, error);
-    }
-
-    private static void data(StringBuilder out, String json) {
-        out.append("data: ").append(json).append("\n\n");
     }
 }

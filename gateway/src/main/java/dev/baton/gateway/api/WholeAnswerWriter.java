@@ -4,6 +4,7 @@ import dev.baton.gateway.status.RequestRecord;
 import dev.baton.proto.FinishReason;
 import dev.baton.proto.TokenEvent;
 import io.vertx.core.http.HttpServerResponse;
+import java.util.List;
 
 /** Answers a non-streaming request once its terminal event arrives, from the request's record. */
 final class WholeAnswerWriter implements ClientWriter {
@@ -18,7 +19,8 @@ final class WholeAnswerWriter implements ClientWriter {
     }
 
     @Override
-    public void onEvent(TokenEvent event) {
+    public void onEvents(List<TokenEvent> events) {
+        TokenEvent event = events.getLast(); // only a terminal event, always the last, is answered
         FinishReason finish = event.getFinishReason();
         if (finish == FinishReason.FINISH_REASON_UNSPECIFIED && !event.hasError()) {
             return;

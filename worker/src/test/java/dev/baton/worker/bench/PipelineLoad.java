@@ -23,6 +23,8 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.SplittableRandom;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -43,6 +45,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * <p>{@code --concurrency C} (default: all requests at once) keeps C requests in flight instead, publishing the next
  * one when one finishes, as the gateway's load generator (bench-http) keeps C clients busy; the whole run's tokens
  * per second is then the figure to compare with bench-http's (the decode window assumes one wave and is omitted).
+ * {@code --warmup W} first runs W requests the same way, not counted, as bench-http runs C warm-up requests: the
+ * timed run then starts, as bench-http's does, with C fresh requests on warm processes.
+ *
+ * <p>Replies come back on a topic of the benchmark's own ({@code --reply-topic}, default baton.replies.load,
+ * created when missing; {@code --reply-topic baton.replies} for the gateway's), so no gateway of the running
+ * system spends CPU on them while the pipeline alone is measured.
  *
  * <p>{@code position-group GROUP}: commits GROUP's offsets at the end of baton.requests, so a worker started in that
  * group reads only what is published afterwards.
@@ -65,72 +73,40 @@ public final class PipelineLoad {
         int maxTokens = Integer.parseInt(options.getOrDefault("max-tokens", "128"));
         int vocab = Integer.parseInt(options.getOrDefault("vocab", "32000"));
         int concurrency = Math.min(requests, Integer.parseInt(options.getOrDefault("concurrency", "" + requests)));
+        int warmup = Integer.parseInt(options.getOrDefault("warmup", "0"));
         String model = options.get("model-name");
+        String replyTopic = options.getOrDefault("reply-topic", "baton.replies.load");
         List<String> statsUrls = options.containsKey("stats") ? List.of(options.get("stats").split(",")) : List.of();
         if (model == null) {
             throw new IllegalArgumentException("--model-name is required");
         }
 
-        Map<String, RequestTimes> times = new HashMap<>();
         List<InferenceRequest> batch = new ArrayList<>();
         SplittableRandom random = new SplittableRandom(42);
-        for (int i = 0; i < requests; i++) {
+        for (int i = 0; i < warmup + requests; i++) {
             InferenceRequest.Builder request = InferenceRequest.newBuilder()
                     .setSchemaVersion(RecordSchema.CURRENT_VERSION)
                     .setRequestId("bench-" + UUID.randomUUID()).setModel(model)
                     .setSampling(Sampling.newBuilder().setSeed(i))
-                    .setMaxTokens(maxTokens).setIgnoreEos(true).setReplyPartition(i % 4)
+                    .setMaxTokens(maxTokens).setIgnoreEos(true).setReplyTopic(replyTopic).setReplyPartition(0)
                     .setCreatedAtMs(System.currentTimeMillis());
             request.addPromptTokenIds(1);
             for (int t = 1; t < promptTokens; t++) {
                 request.addPromptTokenIds(3 + random.nextInt(vocab - 3));
             }
             batch.add(request.build());
-            times.put(request.getRequestId(), new RequestTimes());
         }
 
-        try (KafkaConsumer<byte[], byte[]> replies = replyConsumer(bootstrap);
+        try (KafkaConsumer<byte[], byte[]> replies = replyConsumer(bootstrap, replyTopic);
              KafkaProducer<byte[], byte[]> producer = producer(bootstrap)) {
-            long start = System.nanoTime();
-            int published = 0;
-            while (published < concurrency) {
-                publish(producer, batch.get(published++));
+            if (warmup > 0) {
+                drive(batch.subList(0, warmup), Math.min(warmup, concurrency), replies, producer, new HashMap<>(),
+                        new ArrayList<>());
             }
-            producer.flush();
+            Map<String, RequestTimes> times = new HashMap<>();
             List<Long> arrivals = new ArrayList<>();
-            int finished = 0;
-            long deadline = start + Duration.ofMinutes(15).toNanos();
-            while (finished < requests) {
-                if (System.nanoTime() > deadline) {
-                    throw new IllegalStateException("only " + finished + " of " + requests + " finished in time");
-                }
-                for (ConsumerRecord<byte[], byte[]> record : replies.poll(Duration.ofMillis(100))) {
-                    TokenEvent event = TokenEvent.parseFrom(record.value());
-                    RequestTimes t = times.get(event.getRequestId());
-                    if (t == null) {
-                        continue;
-                    }
-                    long now = System.nanoTime();
-                    if (event.hasTokenId()) {
-                        arrivals.add(now);
-                        t.tokens++;
-                        if (t.firstNanos == 0) {
-                            t.firstNanos = now;
-                        }
-                    }
-                    if (event.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
-                        if (event.getFinishReason() != FinishReason.FINISH_REASON_LENGTH) {
-                            throw new IllegalStateException("request " + event.getRequestId() + " ended "
-                                    + event.getFinishReason() + " " + event.getError().getMessage());
-                        }
-                        t.endNanos = now;
-                        finished++;
-                        if (published < requests) {
-                            publish(producer, batch.get(published++));
-                        }
-                    }
-                }
-            }
+            long start = System.nanoTime();
+            drive(batch.subList(warmup, warmup + requests), concurrency, replies, producer, times, arrivals);
             long end = System.nanoTime();
             long allDecoding = times.values().stream().mapToLong(t -> t.firstNanos).max().orElseThrow();
             long firstEnd = times.values().stream().mapToLong(t -> t.endNanos).min().orElseThrow();
@@ -154,6 +130,54 @@ public final class PipelineLoad {
             }
             report.put("stages", stages);
             System.out.println(JSON.writeValueAsString(report));
+        }
+    }
+
+    /**
+     * Publishes {@code requests}, {@code concurrency} at a time (the next as one finishes), until all finished;
+     * {@code times} gets each request's first token, end and token count, {@code arrivals} every token's arrival.
+     */
+    private static void drive(List<InferenceRequest> requests, int concurrency, KafkaConsumer<byte[], byte[]> replies,
+                              KafkaProducer<byte[], byte[]> producer, Map<String, RequestTimes> times,
+                              List<Long> arrivals) throws IOException {
+        requests.forEach(r -> times.put(r.getRequestId(), new RequestTimes()));
+        int published = 0;
+        while (published < concurrency) {
+            publish(producer, requests.get(published++));
+        }
+        producer.flush();
+        int finished = 0;
+        long deadline = System.nanoTime() + Duration.ofMinutes(15).toNanos();
+        while (finished < requests.size()) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("only " + finished + " of " + requests.size() + " finished in time");
+            }
+            for (ConsumerRecord<byte[], byte[]> record : replies.poll(Duration.ofMillis(100))) {
+                TokenEvent event = TokenEvent.parseFrom(record.value());
+                RequestTimes t = times.get(event.getRequestId());
+                if (t == null) {
+                    continue;
+                }
+                long now = System.nanoTime();
+                if (event.hasTokenId()) {
+                    arrivals.add(now);
+                    t.tokens++;
+                    if (t.firstNanos == 0) {
+                        t.firstNanos = now;
+                    }
+                }
+                if (event.getFinishReason() != FinishReason.FINISH_REASON_UNSPECIFIED) {
+                    if (event.getFinishReason() != FinishReason.FINISH_REASON_LENGTH) {
+                        throw new IllegalStateException("request " + event.getRequestId() + " ended "
+                                + event.getFinishReason() + " " + event.getError().getMessage());
+                    }
+                    t.endNanos = now;
+                    finished++;
+                    if (published < requests.size()) {
+                        publish(producer, requests.get(published++));
+                    }
+                }
+            }
         }
     }
 
@@ -189,14 +213,18 @@ public final class PipelineLoad {
         return m;
     }
 
-    private static KafkaConsumer<byte[], byte[]> replyConsumer(String bootstrap) {
+    private static KafkaConsumer<byte[], byte[]> replyConsumer(String bootstrap, String topic) throws Exception {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
+            if (!admin.listTopics().names().get().contains(topic)) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            }
+        }
         Properties p = new Properties();
         p.put("bootstrap.servers", bootstrap);
         p.put("enable.auto.commit", "false");
         p.put("key.deserializer", ByteArrayDeserializer.class.getName());
         p.put("value.deserializer", ByteArrayDeserializer.class.getName());
         KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p);
-        String topic = BatonTopic.REPLIES.topicName();
         List<TopicPartition> partitions = consumer.partitionsFor(topic).stream()
                 .map(i -> new TopicPartition(topic, i.partition())).toList();
         consumer.assign(partitions);
