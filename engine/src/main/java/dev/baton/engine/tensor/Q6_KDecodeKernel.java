@@ -36,11 +36,13 @@ import jdk.incubator.vector.VectorOperators;
  * result is bit-identical to the other kernels.
  *
  * <p>Each step runs over a whole tile in one call: with 3-block rows (768 columns) the per-call set-up of a per-row
- * call took a fifth of the time. No vector is live across a loop's back edge (masks and index vectors are made inside
- * the loops, the accumulators go through {@code out}): an on-stack-replacement compile sees such a vector only with
- * its declared type, cannot bind its operations statically and boxes them (a model's first tiles trigger those
- * compiles; measured: 300 young collections in a 128-token bench instead of 16, decode a third slower). A tile's rows follow each other in the weights, so its blocks are consecutive and
- * walked in one ascending run. Each step is its own compilation unit: together they pass C2's inlining node limit.
+ * call took a fifth of the time. No vector is live across a loop's back edge: an on-stack-replacement compile sees
+ * such a vector only with its declared type, cannot bind its operations statically and boxes them (a model's first
+ * tiles trigger those compiles; measured: 300 young collections in a 128-token bench instead of 16, decode a third
+ * slower), so masks and index vectors are made inside the loops (C2 hoists them) and the accumulators go through
+ * {@code out}. No vector is passed to or returned from a method of ours either (a call C2 does not inline boxes it;
+ * {@code StepAllocatesNothingTest} forbids all such inlining). A tile's rows follow each other in the weights, so
+ * its blocks are consecutive and walked in one ascending run. Each step is its own compilation unit: together they pass C2's inlining node limit.
  */
 final class Q6_KDecodeKernel {
     /** Whether this machine runs the kernel (512-bit vectors). */
@@ -57,8 +59,9 @@ final class Q6_KDecodeKernel {
     private static final byte[] INT_LANE_GROUPS = new byte[16];
     /** Short indices that gather lanes 0..15 of two vectors (X), then lanes 16..31 (Y). */
     private static final short[] XY_LANES = new short[64];
-    /** Level h = 2 of the fold: lane i's index i^2 into two vectors, of the second if bit 1 of i is set. */
+    /** Levels h = 2 and 4 of the fold: lane i's index i^h into two vectors, of the second if bit h of i is set. */
     private static final short[] CROSS2 = new short[32];
+    private static final short[] CROSS4 = new short[32];
     /** A tile's row i goes to slot {@code SLOTS[i]} of the tree (its four index bits reversed), and comes out in lane i. */
     private static final int[] SLOTS = new int[ROWS];
     /** Per level h = 8, 4, 2, 1 of the tree: lane i's index i^h into two vectors, of the second if bit h is set. */
@@ -80,6 +83,7 @@ final class Q6_KDecodeKernel {
             XY_LANES[s] = (short) (s < 16 ? s : 16 + s);
             XY_LANES[32 + s] = (short) (XY_LANES[s] + 16);
             CROSS2[s] = (short) ((s & 2) == 0 ? s ^ 2 : 32 + (s ^ 2));
+            CROSS4[s] = (short) ((s & 4) == 0 ? s ^ 4 : 32 + (s ^ 4));
         }
         for (int i = 0; i < ROWS; i++) {
             SLOTS[i] = Integer.reverse(i) >>> 28;
@@ -179,12 +183,13 @@ final class Q6_KDecodeKernel {
     static void scaledGroupSums(short[] stage, MemorySegment w, long first, int count, int blocks, short[] aq,
             int aOff, int[] groupSums, float[] d) {
         for (int i = 0, k = 0, r = 0, a = aOff + 256; i < count; i++) {
-            VectorMask<Short> upper4 = ShortLaneFold.upper(4);
-            ShortVector cross4 = ShortLaneFold.cross(4);
-            ByteVector laneGroups = ShortLaneFold.byteIndex(INT_LANE_GROUPS);
+            VectorMask<Short> upper4 = VectorMask.fromLong(ShortLaneFold.S, 0xF0F0F0F0L);
+            ShortVector cross4 = ShortVector.fromArray(ShortLaneFold.S, CROSS4, 0);
+            ByteVector laneGroups = ByteVector.fromArray(ShortLaneFold.B16, INT_LANE_GROUPS, 0);
             long blk = first + (long) BYTES * i;
-            IntVector halves = ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i),
-                    ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32), upper4, cross4)
+            ShortVector u0 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i);
+            ShortVector u1 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32);
+            IntVector halves = u0.blend(u1, upper4).add(cross4.selectFrom(u0, u1))
                     .sub(ShortVector.fromArray(ShortLaneFold.S, aq, a)).reinterpretAsInts();
             IntVector groups = halves.lanewise(VectorOperators.ASHR, 16)
                     .add(halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
@@ -232,28 +237,29 @@ final class Q6_KDecodeKernel {
                 VectorMask<Integer> upper4 = VectorMask.fromLong(ShortLaneFold.I, 0xF0F0L);
                 IntVector cross8 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 0);
                 IntVector cross4 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 16);
-                fold(fold(load(groupSums, at, 0), load(groupSums, at, 1), upper8, cross8),
-                        fold(load(groupSums, at, 2), load(groupSums, at, 3), upper8, cross8), upper4, cross4)
-                        .intoArray(groupSums, partial + ROWS * g);
+                IntVector v0 = IntVector.fromArray(ShortLaneFold.I, groupSums, at);
+                IntVector v1 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + ROWS);
+                IntVector v2 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + 2 * ROWS);
+                IntVector v3 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + 3 * ROWS);
+                IntVector v01 = v0.blend(v1, upper8).add(cross8.selectFrom(v0, v1));
+                IntVector v23 = v2.blend(v3, upper8).add(cross8.selectFrom(v2, v3));
+                v01.blend(v23, upper4).add(cross4.selectFrom(v01, v23)).intoArray(groupSums, partial + ROWS * g);
             }
             VectorMask<Integer> upper2 = VectorMask.fromLong(ShortLaneFold.I, 0xCCCCL);
             VectorMask<Integer> upper1 = VectorMask.fromLong(ShortLaneFold.I, 0xAAAAL);
             IntVector cross2 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 32);
             IntVector cross1 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 48);
-            IntVector s = fold(fold(load(groupSums, partial, 0), load(groupSums, partial, 1), upper2, cross2),
-                    fold(load(groupSums, partial, 2), load(groupSums, partial, 3), upper2, cross2), upper1, cross1);
+            IntVector x0 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial);
+            IntVector x1 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + ROWS);
+            IntVector x2 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + 2 * ROWS);
+            IntVector x3 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + 3 * ROWS);
+            IntVector x01 = x0.blend(x1, upper2).add(cross2.selectFrom(x0, x1));
+            IntVector x23 = x2.blend(x3, upper2).add(cross2.selectFrom(x2, x3));
+            IntVector s = x01.blend(x23, upper1).add(cross1.selectFrom(x01, x23));
             FloatVector.fromArray(FloatVector.SPECIES_512, out, 0)
                     .add(FloatVector.fromArray(FloatVector.SPECIES_512, d, ROWS * k).mul(ad[dOff + k])
                             .mul((FloatVector) s.convert(VectorOperators.I2F, 0)))
                     .intoArray(out, 0);
         }
-    }
-
-    private static IntVector load(int[] sums, int at, int slot) {
-        return IntVector.fromArray(ShortLaneFold.I, sums, at + ROWS * slot);
-    }
-
-    private static IntVector fold(IntVector a, IntVector b, VectorMask<Integer> upper, IntVector cross) {
-        return a.blend(b, upper).add(cross.selectFrom(a, b));
     }
 }
