@@ -7,7 +7,10 @@ package dev.baton.engine.tensor;
 final class MatmulJob implements ComputePool.RangeTask {
     TiledMatrix matrix;
     float[] activations;
-    /** The same activations as shorts, for kernels that multiply in 16-bit lanes (null when unused). */
+    /**
+     * The same activations as shorts, for kernels that multiply in 16-bit lanes (null when unused); some kernels
+     * store them in their own order ({@link Q6_KDecodeKernel#arrangeActivations}).
+     */
     short[] activationShorts;
     float[] activationScales;
     int[] activationSums;

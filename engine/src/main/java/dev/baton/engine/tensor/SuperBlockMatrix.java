@@ -16,6 +16,8 @@ import java.util.Arrays;
  * Q4_K):
  * per row and activation row, the quants are read straight from the weights and multiplied in 16-bit lanes
  * ({@link ShortLaneFold}), in three steps (products and first fold level, block sums, block shares).</li>
+ * <li><b>six-bit in place</b> (Q6_K, batch below {@link #PANEL_MIN_BATCH}): {@link Q6_KDecodeKernel}, 16-bit
+ * products too, a tile of rows per call and step.</li>
  * <li><b>row kernel</b> (batch below {@link #PANEL_MIN_BATCH}, other types): per row and block, one vector dot
  * product per activation row against the unpacked quants.</li>
  * <li><b>batch lanes</b> (batched decode, prefill): activations are stored column-major in groups of L batch rows;
@@ -47,6 +49,11 @@ final class SuperBlockMatrix extends TiledMatrix {
     private final int blockBytes;
     /** Decode takes the format's in-place kernel ({@link SuperBlockFormat#readsInPlace}). */
     private final boolean inPlace;
+    /**
+     * Decode takes {@link Q6_KDecodeKernel}: its own tile loop, so the step calls of {@link #rowTileInPlace} stay
+     * monomorphic (with two types behind them C2 inlined both, passed its node limit and allocated).
+     */
+    private final boolean sixBitInPlace;
 
     SuperBlockMatrix(SuperBlockFormat format, MemorySegment data, int rows, int cols) {
         super(format, data, rows, cols);
@@ -57,6 +64,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
         this.inPlace = format.readsInPlace();
+        this.sixBitInPlace = format.type() == GgmlType.Q6_K && Q6_KDecodeKernel.AVAILABLE;
     }
 
     @Override
@@ -72,8 +80,13 @@ final class SuperBlockMatrix extends TiledMatrix {
                         scaleGroup);
             }
             job.activations = q;
-            job.activationShorts = inPlace && batch <= IN_PLACE_MAX_BATCH
-                    ? scratch.activationShorts(q, batch * cols) : null;
+            if (sixBitInPlace) {
+                job.activationShorts = Q6_KDecodeKernel.arrangeActivations(q, batch, cols, scratch);
+            } else if (inPlace && batch <= IN_PLACE_MAX_BATCH) {
+                job.activationShorts = scratch.activationShorts(q, batch * cols);
+            } else {
+                job.activationShorts = null;
+            }
             job.activationScales = d;
             job.activationSums = sums;
             return;
@@ -121,6 +134,8 @@ final class SuperBlockMatrix extends TiledMatrix {
             int nr = Math.min(TILE, rows - r0);
             if (job.panel) {
                 batchLaneTile(r0, nr, job, scratch);
+            } else if (sixBitInPlace) {
+                rowTileSixBit(r0, nr, job, scratch);
             } else if (job.activationShorts != null) {
                 rowTileInPlace(r0, nr, job, scratch);
             } else {
@@ -140,6 +155,26 @@ final class SuperBlockMatrix extends TiledMatrix {
                 kquant.blockSums(stage, data, row, blocks, job.activationSums, b * blocks * scaleGroups, sums);
                 job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks);
             }
+        }
+    }
+
+    /** {@link Q6_KDecodeKernel}'s three steps over one tile, per activation row. */
+    private void rowTileSixBit(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int count = nr * blocks;
+        short[] stage = scratch.foldStage(64 * count);
+        int[] groupSums = scratch.tileSums(TILE * (TILE * blocks + 4));
+        float[] d = scratch.weightScales(TILE * blocks);
+        float[] out = scratch.lanes(TILE);
+        if (nr < TILE) {
+            Q6_KDecodeKernel.clearMissingRows(nr, blocks, groupSums, d);
+        }
+        long first = r0 * rowBytes;
+        for (int b = 0; b < job.batch; b++) {
+            int a = b * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK;
+            Q6_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
+            Q6_KDecodeKernel.scaledGroupSums(stage, data, first, count, blocks, job.activationShorts, a, groupSums, d);
+            Q6_KDecodeKernel.tileProducts(groupSums, d, blocks, job.activationScales, b * blocks, out);
+            System.arraycopy(out, 0, job.out, b * rows + r0, nr);
         }
     }
 

@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The integer kernels' block sums are exact only within bounds: the K-quant kernels sum products in float lanes
- * (exact below 2^24; Q4_K's decode kernel in 16-bit lanes, exact only while eight products stay below 2^15), the
+ * (exact below 2^24; Q4_K's decode kernel in 16-bit lanes, exact only while eight products stay below 2^15; Q6_K's
+ * in wrapping 16-bit lanes, exact only while eight centred products stay below 2^15), the
  * 32-value types' decode kernels in 16-bit lanes (Q8_0 pairs of products, the nibble types whole centred blocks or
  * halves of them, wrapping modulo 2^16). Quantized Gaussian weights never come near those bounds, so here the blocks
  * are raw bytes (every quant, scale and min anywhere in its range; all bits set: the largest quants, scales and mins;
@@ -55,7 +56,7 @@ class BlockSumsStayExactTest {
                 }
                 setBlockScalesToOne(type, seg);
                 WeightMatrix m = format.matrix(seg, ROWS, COLS);
-                for (int batch : new int[] {1, 3, SuperBlockMatrix.PANEL_MIN_BATCH, 16, 21}) {
+                for (int batch : new int[] {1, 2, 3, SuperBlockMatrix.PANEL_MIN_BATCH, 16, 21}) {
                     float[] x = new float[batch * COLS];
                     for (int i = 0; i < x.length; i++) {
                         x[i] = pattern == 0 && rnd.nextBoolean() ? -1f : 1f;

@@ -1,0 +1,265 @@
+package dev.baton.engine.tensor;
+
+import java.lang.foreign.MemorySegment;
+import java.util.Arrays;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+
+/**
+ * Q6_K decode (batches below {@link SuperBlockMatrix#PANEL_MIN_BATCH}) reading the quants in place, with 16-bit
+ * products ({@link ShortLaneFold}), one tile of {@link #ROWS} rows at a time in three steps.
+ *
+ * <p><b>Step 1, {@link #foldedProducts}.</b> Per block, the 128 bytes of low nibbles are loaded as two 32-short
+ * vectors A (half 0) and B (half 1), the 64 bytes of high pairs as one, H. Short lane s of
+ * {@code X = [A lanes 0..15, B lanes 0..15]} holds ql bytes {@code l, l+1} (l = 2·(s mod 16)) of half s/16, whose high
+ * bits sit in the same short of H; {@code Y} (lanes 16..31 of A and B) holds bytes {@code 32+l, 33+l}, high bits again
+ * in H's lane s. So a shift and mask of H puts the two high bits of both bytes of a lane next to their nibbles, and
+ * quarter q's 64 six-bit values become one vector of two bytes per lane, <em>uncentred</em> (0..63): value
+ * {@code 128h + 32q + l + b} in byte b of lane s. Even and odd bytes are multiplied separately with the activations,
+ * which are stored once per multiply in that order ({@link #arrangeActivations}), and added lane by lane (same scale
+ * group). Quarters u and u+2 are folded once (h = 2) and staged. Shifts are done on int lanes: C2 emits shifts by a
+ * constant as one instruction for ints but as a count register move plus a two-µop shift for shorts.
+ *
+ * <p><b>Step 2, {@link #scaledGroupSums}.</b> The second fold level (h = 4) leaves in each lane a sum of 8 products of
+ * one group of 16, lanes 2j and 2j+1 holding its two halves. The lanes wrap modulo 2^16, but the centred sum
+ * {@code Σ (q−32)·a} is at most 8·32·127 = 32512 in magnitude, so subtracting {@code 32·Σa} over the same 8 values
+ * (stored with the activations) leaves it exactly: centring costs one subtraction per block instead of one per 64
+ * values. Each int lane adds its two halves (sign-extended) and is multiplied by its group's scale.
+ *
+ * <p><b>Step 3, {@link #tileProducts}.</b> A transposing add tree over the 16 rows' int vectors of a block gives S of
+ * row i in lane i (instead of a lane reduction per block and row, which cost as much as step 2), and the float
+ * combination runs in 16 lanes, in block order with the operations of {@link SuperBlockFormat#blockProduct}, so the
+ * result is bit-identical to the other kernels.
+ *
+ * <p>Each step runs over a whole tile in one call: with 3-block rows (768 columns) the per-call set-up of a per-row
+ * call took a fifth of the time. No vector is live across a loop's back edge: an on-stack-replacement compile sees
+ * such a vector only with its declared type, cannot bind its operations statically and boxes them (a model's first
+ * tiles trigger those compiles; measured: 300 young collections in a 128-token bench instead of 16, decode a third
+ * slower), so masks and index vectors are made inside the loops (C2 hoists them) and the accumulators go through
+ * {@code out}. No vector is passed to or returned from a method of ours either (a call C2 does not inline boxes it;
+ * {@code StepAllocatesNothingTest} forbids all such inlining). A tile's rows follow each other in the weights, so
+ * its blocks are consecutive and walked in one ascending run. Each step is its own compilation unit: together they pass C2's inlining node limit.
+ */
+final class Q6_KDecodeKernel {
+    /** Whether this machine runs the kernel (512-bit vectors). */
+    static final boolean AVAILABLE = ShortLaneFold.AVAILABLE;
+    /** Shorts of arranged activations per block: 256 values, then the 32 lanes' centring terms. */
+    static final int SHORTS_PER_BLOCK = 256 + 32;
+    /** Rows of a tile: the fold tree of {@link #tileProducts} puts one row per int lane, so 16. */
+    static final int ROWS = SuperBlockMatrix.TILE;
+    private static final int BYTES = Q6_KFormat.BYTES;
+
+    /** {@code ARRANGED[p]}: the value index (0..255) whose activation goes to position p of the arranged block. */
+    private static final int[] ARRANGED = new int[256];
+    /** The scale group of int lane j after the fold and pairing, as byte indices for a shuffle of the 16 scales. */
+    private static final byte[] INT_LANE_GROUPS = new byte[16];
+    /** Short indices that gather lanes 0..15 of two vectors (X), then lanes 16..31 (Y). */
+    private static final short[] XY_LANES = new short[64];
+    /** Levels h = 2 and 4 of the fold: lane i's index i^h into two vectors, of the second if bit h of i is set. */
+    private static final short[] CROSS2 = new short[32];
+    private static final short[] CROSS4 = new short[32];
+    /** A tile's row i goes to slot {@code SLOTS[i]} of the tree (its four index bits reversed), and comes out in lane i. */
+    private static final int[] SLOTS = new int[ROWS];
+    /** Per level h = 8, 4, 2, 1 of the tree: lane i's index i^h into two vectors, of the second if bit h is set. */
+    private static final int[] INT_CROSS = new int[64];
+
+    static {
+        for (int q = 0; q < 4; q++) {
+            for (int b = 0; b < 2; b++) {
+                for (int s = 0; s < 32; s++) {
+                    ARRANGED[64 * q + 32 * b + s] = 128 * (s >> 4) + 32 * q + 2 * (s & 15) + b;
+                }
+            }
+        }
+        for (int j = 0; j < 16; j++) {
+            int quarter = ((j >> 1) & 1) + 2 * (j & 1);
+            INT_LANE_GROUPS[j] = (byte) (8 * ((j >> 3) & 1) + 2 * quarter + ((j >> 2) & 1));
+        }
+        for (int s = 0; s < 32; s++) {
+            XY_LANES[s] = (short) (s < 16 ? s : 16 + s);
+            XY_LANES[32 + s] = (short) (XY_LANES[s] + 16);
+            CROSS2[s] = (short) ((s & 2) == 0 ? s ^ 2 : 32 + (s ^ 2));
+            CROSS4[s] = (short) ((s & 4) == 0 ? s ^ 4 : 32 + (s ^ 4));
+        }
+        for (int i = 0; i < ROWS; i++) {
+            SLOTS[i] = Integer.reverse(i) >>> 28;
+        }
+        for (int level = 0; level < 4; level++) {
+            int h = 8 >> level;
+            for (int i = 0; i < 16; i++) {
+                INT_CROSS[16 * level + i] = (i & h) == 0 ? i ^ h : 16 + (i ^ h);
+            }
+        }
+    }
+
+    private Q6_KDecodeKernel() {
+    }
+
+    /**
+     * The Q8_K activations {@code q} ({@code batch} rows of {@code cols}, integers with |q| ≤ 127) in the kernel's
+     * order, {@link #SHORTS_PER_BLOCK} shorts per block: position p of a block holds its value {@code ARRANGED[p]};
+     * after the 256 values, lane s of the second fold level holds 32 times the sum of the 8 activations that end in
+     * it.
+     */
+    static short[] arrangeActivations(float[] q, int batch, int cols, Scratch scratch) {
+        int blocks = batch * cols / 256;
+        short[] out = scratch.activationShorts(blocks * SHORTS_PER_BLOCK);
+        for (int k = 0; k < blocks; k++) {
+            int src = 256 * k;
+            int dst = SHORTS_PER_BLOCK * k;
+            for (int p = 0; p < 256; p++) {
+                out[dst + p] = (short) q[src + ARRANGED[p]];
+            }
+            for (int s = 0; s < 32; s++) {
+                int quarter = ((s >> 2) & 1) + 2 * ((s >> 1) & 1);
+                int sum = 0;
+                for (int t = 0; t < 8; t += 2) {
+                    int lane = s ^ t;
+                    sum += out[dst + 64 * quarter + lane] + out[dst + 64 * quarter + 32 + lane];
+                }
+                out[dst + 256 + s] = (short) (32 * sum);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Step 1, for the {@code count} blocks from byte {@code first} on (a tile's rows follow each other in the
+     * weights, so its blocks are consecutive; block i is block i mod {@code blocks} of its row): per block and u
+     * (0, 1), quarters u and u+2 (both from X for u = 0, from Y for u = 1) multiplied and folded once (h = 2), 32
+     * shorts per half to {@code stage[64i + 32u ..]}. One half per loop iteration keeps the method small enough for
+     * C2 to inline every vector operation; one call per tile keeps the per-call set-up off the rows.
+     */
+    static void foldedProducts(MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
+            short[] stage) {
+        for (int i = 0, k = 0, a = aOff; i < count; i++) {
+            long blk = first + (long) BYTES * i;
+            for (int u = 0; u < 2; u++) {
+                ShortVector lanes = ShortVector.fromArray(ShortLaneFold.S, XY_LANES, 32 * u);
+                VectorMask<Short> upper2 = VectorMask.fromLong(ShortLaneFold.S, 0xCCCCCCCCL);
+                ShortVector cross2 = ShortVector.fromArray(ShortLaneFold.S, CROSS2, 0);
+                IntVector lowA = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QL,
+                        SuperBlockFormat.LE);
+                IntVector lowB = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QL + 64,
+                        SuperBlockFormat.LE);
+                IntVector high = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QH,
+                        SuperBlockFormat.LE).lanewise(VectorOperators.LSHR, 2 * u);
+                IntVector low = lanes.selectFrom(lowA.reinterpretAsShorts(),
+                        lowB.reinterpretAsShorts()).reinterpretAsInts();
+                IntVector firstQuarter = low.and(0x0F0F0F0F)
+                        .or(high.lanewise(VectorOperators.LSHL, 4).and(0x30303030));
+                IntVector thirdQuarter = low.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F)
+                        .or(high.and(0x30303030));
+                int at = a + 64 * u;
+                ShortVector p = firstQuarter.and(0x00FF00FF).reinterpretAsShorts()
+                        .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at))
+                        .add(firstQuarter.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                                .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 32)));
+                ShortVector q = thirdQuarter.and(0x00FF00FF).reinterpretAsShorts()
+                        .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 128))
+                        .add(thirdQuarter.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                                .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 160)));
+                p.blend(q, upper2).add(cross2.selectFrom(p, q)).intoArray(stage, 64 * i + 32 * u);
+            }
+            if (++k == blocks) {
+                k = 0;
+                a = aOff;
+            } else {
+                a += SHORTS_PER_BLOCK;
+            }
+        }
+    }
+
+    /**
+     * Step 2, for the same {@code count} blocks (row i / blocks of the tile, block i mod blocks of the row): each
+     * block's 16 scale-group sums, scaled, as one int vector to {@code groupSums[(16k + slot)·16 ..]}, and its d to
+     * {@code d[16k + row]}: the second fold level (h = 4) of the block's two staged halves, the centring terms
+     * subtracted, each int lane's two halves added and multiplied by its group's scale.
+     */
+    static void scaledGroupSums(short[] stage, MemorySegment w, long first, int count, int blocks, short[] aq,
+            int aOff, int[] groupSums, float[] d) {
+        for (int i = 0, k = 0, r = 0, a = aOff + 256; i < count; i++) {
+            VectorMask<Short> upper4 = VectorMask.fromLong(ShortLaneFold.S, 0xF0F0F0F0L);
+            ShortVector cross4 = ShortVector.fromArray(ShortLaneFold.S, CROSS4, 0);
+            ByteVector laneGroups = ByteVector.fromArray(ShortLaneFold.B16, INT_LANE_GROUPS, 0);
+            long blk = first + (long) BYTES * i;
+            ShortVector u0 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i);
+            ShortVector u1 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32);
+            IntVector halves = u0.blend(u1, upper4).add(cross4.selectFrom(u0, u1))
+                    .sub(ShortVector.fromArray(ShortLaneFold.S, aq, a)).reinterpretAsInts();
+            IntVector groups = halves.lanewise(VectorOperators.ASHR, 16)
+                    .add(halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
+            IntVector laneScales = (IntVector) laneGroups.selectFrom(ByteVector.fromMemorySegment(ShortLaneFold.B16, w,
+                    blk + Q6_KFormat.SCALES, SuperBlockFormat.LE)).convertShape(VectorOperators.B2I, ShortLaneFold.I, 0);
+            groups.mul(laneScales).intoArray(groupSums, (ROWS * k + SLOTS[r]) * ROWS);
+            d[ROWS * k + r] = Float.float16ToFloat(w.get(LittleEndian.SHORT, blk + Q6_KFormat.D));
+            if (++k == blocks) {
+                k = 0;
+                r++;
+                a = aOff + 256;
+            } else {
+                a += SHORTS_PER_BLOCK;
+            }
+        }
+    }
+
+    /**
+     * Zeroes the slots and scales of rows {@code nr..15}, so that a partial tile's missing rows add nothing (their
+     * outputs are dropped).
+     */
+    static void clearMissingRows(int nr, int blocks, int[] groupSums, float[] d) {
+        for (int r = nr; r < ROWS; r++) {
+            for (int k = 0; k < blocks; k++) {
+                int at = (ROWS * k + SLOTS[r]) * ROWS;
+                Arrays.fill(groupSums, at, at + ROWS, 0);
+                d[ROWS * k + r] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Step 3, the outputs of a tile's 16 rows to {@code out[0..16)}: per block, a transposing add tree over the 16
+     * slots' vectors leaves S of row i in lane i, and each lane adds {@code (d·da)·S} to its accumulator in block
+     * order, the float operations of {@link SuperBlockFormat#blockProduct}. {@code groupSums} has room for four
+     * more vectors after the slots, for the tree's partial sums.
+     */
+    static void tileProducts(int[] groupSums, float[] d, int blocks, float[] ad, int dOff, float[] out) {
+        Arrays.fill(out, 0, ROWS, 0f);
+        int partial = ROWS * ROWS * blocks;
+        for (int k = 0; k < blocks; k++) {
+            // levels 8 and 4, four slots at a time (a smaller loop body keeps C2 inlining every operation)
+            for (int g = 0, at = ROWS * ROWS * k; g < 4; g++, at += 4 * ROWS) {
+                VectorMask<Integer> upper8 = VectorMask.fromLong(ShortLaneFold.I, 0xFF00L);
+                VectorMask<Integer> upper4 = VectorMask.fromLong(ShortLaneFold.I, 0xF0F0L);
+                IntVector cross8 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 0);
+                IntVector cross4 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 16);
+                IntVector v0 = IntVector.fromArray(ShortLaneFold.I, groupSums, at);
+                IntVector v1 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + ROWS);
+                IntVector v2 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + 2 * ROWS);
+                IntVector v3 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + 3 * ROWS);
+                IntVector v01 = v0.blend(v1, upper8).add(cross8.selectFrom(v0, v1));
+                IntVector v23 = v2.blend(v3, upper8).add(cross8.selectFrom(v2, v3));
+                v01.blend(v23, upper4).add(cross4.selectFrom(v01, v23)).intoArray(groupSums, partial + ROWS * g);
+            }
+            VectorMask<Integer> upper2 = VectorMask.fromLong(ShortLaneFold.I, 0xCCCCL);
+            VectorMask<Integer> upper1 = VectorMask.fromLong(ShortLaneFold.I, 0xAAAAL);
+            IntVector cross2 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 32);
+            IntVector cross1 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 48);
+            IntVector x0 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial);
+            IntVector x1 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + ROWS);
+            IntVector x2 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + 2 * ROWS);
+            IntVector x3 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + 3 * ROWS);
+            IntVector x01 = x0.blend(x1, upper2).add(cross2.selectFrom(x0, x1));
+            IntVector x23 = x2.blend(x3, upper2).add(cross2.selectFrom(x2, x3));
+            IntVector s = x01.blend(x23, upper1).add(cross1.selectFrom(x01, x23));
+            FloatVector.fromArray(FloatVector.SPECIES_512, out, 0)
+                    .add(FloatVector.fromArray(FloatVector.SPECIES_512, d, ROWS * k).mul(ad[dOff + k])
+                            .mul((FloatVector) s.convert(VectorOperators.I2F, 0)))
+                    .intoArray(out, 0);
+        }
+    }
+}
