@@ -12,6 +12,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -19,9 +20,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Once warmed up, a step allocates nothing on the heap: decode steps of a batch and prefill chunks, through one range
- * or through split ranges with activations serialized between them. Measured with the JVM's per-thread allocation
- * counter on the calling thread, with a one-thread pool so all the work runs there.
+ * Once warmed up, a step allocates nothing on the heap: prefill chunks and decode steps of 1, 2 and 4 sequences,
+ * through one range or through split ranges with activations serialized between them. Measured with the JVM's
+ * per-thread allocation counter on the calling thread, with a one-thread pool so all the work runs there.
  *
  * <p>Each case runs in a fresh JVM, as a worker serves one model: the JIT's type profiles of the shared kernel call
  * sites, polluted by the weight types of models run earlier in the same JVM, decide whether C2 inlines a kernel (and
@@ -97,6 +98,7 @@ class StepAllocatesNothingTest {
                 long thread = Thread.currentThread().threadId();
                 // Interpreted Vector API code allocates; repeat identical rounds until the JIT has compiled the loops
                 // (slow on a busy machine) and three rounds in a row allocate nothing.
+                int[] positions = new int[sequences];
                 long allocated = -1;
                 int zeroRounds = 0;
                 long deadline = System.nanoTime() + WARM_UP_NANOS;
@@ -104,19 +106,22 @@ class StepAllocatesNothingTest {
                     for (int s = 0; s < sequences; s++) {
                         pipeline.release(s);
                     }
+                    Arrays.fill(positions, 0);
                     long before = THREADS.getThreadAllocatedBytes(thread);
-                    int position = 0;
                     for (int step = 0; step < 12; step++) {
                         batch.clear();
-                        for (int s = 0; s < sequences; s++) {
+                        // decode steps of 1, 2 and 4 sequences: kernels switch at small batch sizes
+                        int active = step < 2 ? sequences : Math.min(sequences, 1 << (step % 3));
+                        for (int s = 0; s < active; s++) {
                             if (step < 2) {
-                                batch.add(s, position, prompt, 0, chunk, step == 1);
+                                batch.add(s, positions[s], prompt, 0, chunk, step == 1);
+                                positions[s] += chunk;
                             } else {
-                                batch.add(s, position, 1 + (step * 13 + s) % 200);
+                                batch.add(s, positions[s], 1 + (step * 13 + s) % 200);
+                                positions[s]++;
                             }
                         }
                         pipeline.step(batch);
-                        position += step < 2 ? chunk : 1;
                     }
                     allocated = THREADS.getThreadAllocatedBytes(thread) - before;
                     zeroRounds = allocated == 0 ? zeroRounds + 1 : 0;
