@@ -2,6 +2,7 @@ package dev.baton.engine.tensor;
 
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.LongVector;
@@ -85,16 +86,18 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
      */
     @Override
     void firstFoldLevel(MemorySegment w, long row, int blocks, short[] aq, int aOff, short[] stage) {
-        VectorMask<Short> upper = ShortLaneFold.upper(4);
-        ShortVector cross = ShortLaneFold.cross(4);
+        VectorMask<Short> upper = VectorMask.fromLong(ShortLaneFold.S, ShortLaneFold.upperBits(4));
+        ShortVector cross = ShortVector.fromArray(ShortLaneFold.S, ShortLaneFold.crossIndices(4), 0);
         long quants = row + QS;
         for (int k = 0, a = aOff, st = 0; k < blocks; k++, quants += BYTES) {
             for (int c = 0; c < 4; c++, a += 64, st += 32) {
-                ShortVector q = ShortLaneFold.bytes(w, quants + 32 * c);
-                ShortLaneFold.fold(q.and((short) 0xF).mul(ShortVector.fromArray(ShortLaneFold.S, aq, a)),
-                        q.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
-                                .mul(ShortVector.fromArray(ShortLaneFold.S, aq, a + 32)), upper, cross)
-                        .intoArray(stage, st);
+                // sign-extended bytes, masked (the zero-extending conversion is not intrinsified on JDK 25)
+                ShortVector q = (ShortVector) ByteVector.fromMemorySegment(ShortLaneFold.B32, w, quants + 32 * c,
+                        ByteOrder.LITTLE_ENDIAN).convertShape(VectorOperators.B2S, ShortLaneFold.S, 0);
+                ShortVector low = q.and((short) 0xF).mul(ShortVector.fromArray(ShortLaneFold.S, aq, a));
+                ShortVector high = q.lanewise(VectorOperators.LSHR, 4).and((short) 0xF)
+                        .mul(ShortVector.fromArray(ShortLaneFold.S, aq, a + 32));
+                low.blend(high, upper).add(cross.selectFrom(low, high)).intoArray(stage, st);
             }
         }
     }
@@ -107,20 +110,21 @@ final class Q4_KFormat extends ScaleMinSuperBlockFormat {
      */
     @Override
     void blockSums(short[] stage, MemorySegment w, long row, int blocks, int[] asums, int sOff, int[] sums) {
-        VectorMask<Short> upper8 = ShortLaneFold.upper(8);
-        ShortVector cross8 = ShortLaneFold.cross(8);
-        VectorMask<Short> upper16 = ShortLaneFold.upper(16);
-        ShortVector cross16 = ShortLaneFold.cross(16);
-        ByteVector laneGroups = ShortLaneFold.byteIndex(INT_LANE_GROUPS);
+        VectorMask<Short> upper8 = VectorMask.fromLong(ShortLaneFold.S, ShortLaneFold.upperBits(8));
+        ShortVector cross8 = ShortVector.fromArray(ShortLaneFold.S, ShortLaneFold.crossIndices(8), 0);
+        VectorMask<Short> upper16 = VectorMask.fromLong(ShortLaneFold.S, ShortLaneFold.upperBits(16));
+        ShortVector cross16 = ShortVector.fromArray(ShortLaneFold.S, ShortLaneFold.crossIndices(16), 0);
+        ByteVector laneGroups = ByteVector.fromArray(ShortLaneFold.B16, INT_LANE_GROUPS, 0);
         long blk = row;
         for (int k = 0, at = 0, s = sOff; k < blocks; k++, blk += BYTES, at += ShortLaneFold.STAGE_PER_BLOCK,
                 s += PackedScaleMins.GROUPS) {
-            IntVector f = ShortLaneFold.fold(
-                    ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, at),
-                            ShortVector.fromArray(ShortLaneFold.S, stage, at + 32), upper8, cross8),
-                    ShortLaneFold.fold(ShortVector.fromArray(ShortLaneFold.S, stage, at + 64),
-                            ShortVector.fromArray(ShortLaneFold.S, stage, at + 96), upper8, cross8),
-                    upper16, cross16).reinterpretAsInts();
+            ShortVector s0 = ShortVector.fromArray(ShortLaneFold.S, stage, at);
+            ShortVector s1 = ShortVector.fromArray(ShortLaneFold.S, stage, at + 32);
+            ShortVector s2 = ShortVector.fromArray(ShortLaneFold.S, stage, at + 64);
+            ShortVector s3 = ShortVector.fromArray(ShortLaneFold.S, stage, at + 96);
+            ShortVector x = s0.blend(s1, upper8).add(cross8.selectFrom(s0, s1));
+            ShortVector y = s2.blend(s3, upper8).add(cross8.selectFrom(s2, s3));
+            IntVector f = x.blend(y, upper16).add(cross16.selectFrom(x, y)).reinterpretAsInts();
             // the high half of each int lane becomes the sum of both halves, then is shifted down with its sign
             IntVector pairs = f.add(f.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
             int fieldLow = w.get(LittleEndian.INT, blk + SCALES);
