@@ -1,6 +1,7 @@
 package dev.baton.engine.model;
 
 import dev.baton.engine.SharedFiles;
+import dev.baton.engine.TestPools;
 import dev.baton.engine.gguf.GgufFile;
 import dev.baton.engine.sampling.SamplingParams;
 import dev.baton.engine.tensor.ComputePool;
@@ -23,17 +24,15 @@ class GeneratorTest {
     static final int[] PROMPT = {1, 403, 407, 261, 378};
     static final int[] GOLDEN_START = {432, 383, 286, 261, 376, 298, 315, 421, 395, 317};
     static GgufFile file;
-    static ComputePool pool;
+    static final ComputePool pool = TestPools.twoThreads();
 
     @BeforeAll
     static void open() throws IOException {
         file = GgufFile.open(SharedFiles.model("stories260K.gguf"));
-        pool = new ComputePool(2);
     }
 
     @AfterAll
     static void close() {
-        pool.close();
         file.close();
     }
 

@@ -3,11 +3,10 @@ package dev.baton.engine.model;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.engine.SharedFiles;
+import dev.baton.engine.TestPools;
 import dev.baton.engine.gguf.GgufFile;
 import dev.baton.engine.tensor.ComputePool;
 import dev.baton.engine.tensor.GgmlType;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -25,17 +24,9 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
  */
 class GreedyMatchesGoldenTest {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static ComputePool pool;
+    private static final ComputePool pool = TestPools.twoThreads();
 
-    @BeforeAll
-    static void startPool() {
-        pool = new ComputePool(2);
-    }
 
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
 
     static Stream<Arguments> goldens() throws IOException {
         JsonNode stories = JSON.readTree(SharedFiles.testdata("golden/stories260K-greedy.json").toFile());

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.baton.engine.SharedFiles;
+import dev.baton.engine.TestPools;
 import dev.baton.engine.gguf.GgufFile;
 import dev.baton.engine.tensor.ComputePool;
 import dev.baton.engine.tensor.GgmlType;
@@ -14,8 +15,6 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -28,17 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
 class KQuantGreedyMatchesLlamaCppTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final double LOGIT_TOLERANCE = 0.5;
-    private static ComputePool pool;
+    private static final ComputePool pool = TestPools.twoThreads();
 
-    @BeforeAll
-    static void startPool() {
-        pool = new ComputePool(2);
-    }
 
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
 
     static Stream<JsonNode> cases() throws IOException {
         List<JsonNode> cases = new ArrayList<>();

@@ -2,12 +2,11 @@ package dev.baton.engine.tensor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.baton.engine.TestPools;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -25,17 +24,9 @@ import org.junit.jupiter.params.provider.EnumSource;
 class BlockSumsStayExactTest {
     private static final int ROWS = 19;
     private static final int COLS = 1024;
-    private static ComputePool pool;
+    private static final ComputePool pool = TestPools.twoThreads();
 
-    @BeforeAll
-    static void startPool() {
-        pool = new ComputePool(2);
-    }
 
-    @AfterAll
-    static void stopPool() {
-        pool.close();
-    }
 
     @ParameterizedTest
     @EnumSource(names = {"Q8_0", "Q4_0", "Q4_1", "Q5_0", "Q5_1", "Q2_K", "Q3_K", "Q4_K", "Q5_K", "Q6_K"})
