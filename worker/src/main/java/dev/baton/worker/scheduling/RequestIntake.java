@@ -88,36 +88,69 @@ final class RequestIntake implements AutoCloseable {
 
     void start(Admission admission) {
         this.admission = admission;
-        consumer.subscribe(List.of(BatonTopic.REQUESTS.topicName()), new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                    commitFinal(partitions);
-                    dropPartitions(partitions);
-                    LOG.infof("partitions revoked: %s (their unfinished requests go back to the log)", partitions);
-                }
-            }
-
-            @Override
-            public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                    dropPartitions(partitions);
-                    LOG.warnf("partitions lost: %s (their unfinished requests go back to the log)", partitions);
-                }
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                    LOG.infof("partitions assigned: %s", partitions);
-                }
-            }
-        });
+        consumer.subscribe(List.of(BatonTopic.REQUESTS.topicName()), rebalanceListener);
         subscribed = true;
     }
 
+    private final ConsumerRebalanceListener rebalanceListener = new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                commitFinal(partitions);
+                dropPartitions(partitions);
+                LOG.infof("partitions revoked: %s (their unfinished requests go back to the log)", partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                dropPartitions(partitions);
+                LOG.warnf("partitions lost: %s (their unfinished requests go back to the log)", partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                LOG.infof("partitions assigned: %s", partitions);
+            }
+        }
+    };
+
     boolean subscribed() {
         return subscribed;
+    }
+
+    /**
+     * Leaves the consumer group (a drained pipeline): what is finished is committed, the partitions go to the other
+     * pipelines, and records read but not admitted are dropped uncommitted, so their new owner reads them again.
+     * With static membership ({@code group.instance.id}) the classic protocol sends no leave request: the partitions
+     * move only after the session timeout.
+     */
+    void leave() {
+        if (!subscribed) {
+            return;
+        }
+        try {
+            consumer.unsubscribe(); // the rebalance listener commits and drops the revoked partitions
+        } catch (KafkaException e) {
+            LOG.warnf("leaving the group failed (the session timeout will move the partitions): %s", e.toString());
+        }
+        subscribed = false;
+    }
+
+    /** Joins the group again after {@link #leave()}. */
+    void rejoin() {
+        if (!subscribed) {
+            consumer.subscribe(List.of(BatonTopic.REQUESTS.topicName()), rebalanceListener);
+            subscribed = true;
+        }
+    }
+
+    /** Nothing but queued records is unfinished: no event this stage sent is still waiting for the broker. */
+    boolean onlyQueuedPending() {
+        return ledger.pendingCount() == backlog.size();
     }
 
     private void dropPartitions(Collection<TopicPartition> partitions) {
@@ -132,6 +165,10 @@ final class RequestIntake implements AutoCloseable {
      * not accept work: then the partitions stay paused and the poll only keeps this member in its group.
      */
     void poll(Duration timeout, boolean accepting) {
+        if (!subscribed) {
+            sleepQuietly(timeout.toMillis());
+            return;
+        }
         boolean pause = !accepting || !backlog.isEmpty();
         try {
             if (pause) {

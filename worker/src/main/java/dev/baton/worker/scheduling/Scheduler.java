@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -59,6 +60,10 @@ import org.jboss.logging.Logger;
  * <p><b>Losing the next stage.</b> Every running sequence is kept here with its tokens; when the stream comes back,
  * each is admitted again with the tokens generated so far and re-prefilled from position 0, so the client's stream
  * continues with the same tokens (the last stage rebuilds its text state from them).
+ *
+ * <p><b>Draining.</b> Before a pipeline is scaled away, {@link #drain()} stops admitting requests; once the running
+ * ones have finished and their events are acknowledged, stage 0 commits and leaves the consumer group, so its
+ * partitions, with the requests it had read but not started, move to the other pipelines. {@link #resume()} undoes it.
  *
  * <p>Everything runs on one thread; other threads hand it work through {@link #post}.
  */
@@ -99,8 +104,12 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     private long backoffMillis = 100;
     private volatile boolean linkOpen;
     private volatile boolean stopping;
+    private final AtomicReference<Drain> drain = new AtomicReference<>(Drain.SERVING);
     private volatile Throwable crashed;
     private long stopDeadlineNanos;
+
+    /** Whether stage 0 takes requests: serving, draining (finishing what runs), or drained (out of the group). */
+    public enum Drain { SERVING, DRAINING, DRAINED }
 
     /** A step in flight: its sequences. */
     private record Step(List<Sequence> members) {
@@ -147,9 +156,38 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         post(() -> cancelNow(requestId));
     }
 
-    /** Taking requests: subscribed, the whole pipeline connected, not shutting down. */
+    /** Taking requests: subscribed, the whole pipeline connected, not shutting down or draining. */
     public boolean ready() {
-        return thread.isAlive() && !stopping && linkOpen && intake.subscribed();
+        return thread.isAlive() && !stopping && drain.get() == Drain.SERVING && linkOpen && intake.subscribed();
+    }
+
+    /** Stops admitting requests and, once the running ones are done, leaves the consumer group. */
+    public void drain() {
+        if (drain.compareAndSet(Drain.SERVING, Drain.DRAINING)) {
+            LOG.infof("draining: no new requests; %d running", stats.running.get());
+        }
+    }
+
+    /**
+     * Takes requests again after {@link #drain()}: at once while still draining; after leaving the group, once the
+     * scheduler thread has rejoined it.
+     */
+    public void resume() {
+        if (drain.compareAndSet(Drain.DRAINING, Drain.SERVING)) {
+            LOG.info("drain undone: taking requests again");
+            return;
+        }
+        post(() -> {
+            if (drain.get() == Drain.DRAINED) {
+                intake.rejoin();
+                drain.set(Drain.SERVING);
+                LOG.info("drain undone: rejoined the consumer group");
+            }
+        });
+    }
+
+    public Drain drainState() {
+        return drain.get();
     }
 
     /** The loop is running (or finished a graceful stop) and did not crash. */
@@ -183,7 +221,8 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                     break;
                 }
                 maintainLink();
-                boolean accepting = !stopping && link == Link.OPEN;
+                finishDrain();
+                boolean accepting = !stopping && drain.get() == Drain.SERVING && link == Link.OPEN;
                 boolean expectingEvents = !inFlight.isEmpty() || ending > 0 || link == Link.OPENING;
                 boolean busy = hasStepToRun() || !events.isEmpty() || expectingEvents;
                 intake.poll(busy ? Duration.ZERO : IDLE_POLL, accepting);
@@ -221,6 +260,14 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         Runnable event;
         while ((event = events.poll()) != null) {
             event.run();
+        }
+    }
+
+    private void finishDrain() {
+        if (drain.get() == Drain.DRAINING && live.isEmpty() && intake.onlyQueuedPending()
+                && drain.compareAndSet(Drain.DRAINING, Drain.DRAINED)) {
+            intake.leave();
+            LOG.info("drained: every running request finished; left the consumer group");
         }
     }
 
