@@ -69,8 +69,8 @@ import org.jboss.logging.Logger;
  */
 public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Scheduler.class);
-    private static final Duration IDLE_POLL = Duration.ofMillis(50);
-    private static final long EVENT_WAIT_MILLIS = 10;
+    /** Longest wait for a request or an event when there is no step to run; {@link #post} cuts it short. */
+    private static final Duration WAIT = Duration.ofMillis(50);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final ModelSlice slice;
@@ -105,6 +105,8 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     private volatile boolean linkOpen;
     private volatile boolean stopping;
     private final AtomicReference<Drain> drain = new AtomicReference<>(Drain.SERVING);
+    /** The loop waits in the request consumer's poll (for a record or a posted event, whichever comes first). */
+    private volatile boolean waitingInPoll;
     private volatile Throwable crashed;
     private long stopDeadlineNanos;
 
@@ -146,9 +148,12 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         thread.start();
     }
 
-    /** Runs {@code task} on the scheduler thread. */
+    /** Runs {@code task} on the scheduler thread, waking it when it waits for requests. */
     public void post(Runnable task) {
         events.add(task);
+        if (waitingInPoll) {
+            intake.wakeUp();
+        }
     }
 
     /** A cancel from baton.control. */
@@ -223,27 +228,17 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                 maintainLink();
                 finishDrain();
                 boolean accepting = !stopping && drain.get() == Drain.SERVING && link == Link.OPEN;
-                boolean expectingEvents = !inFlight.isEmpty() || ending > 0 || link == Link.OPENING;
-                boolean busy = hasStepToRun() || !events.isEmpty() || expectingEvents;
-                intake.poll(busy ? Duration.ZERO : IDLE_POLL, accepting);
+                pollRequests(hasStepToRun() ? Duration.ZERO : WAIT, accepting);
                 if (accepting) {
                     intake.admitQueued();
                 }
                 runSteps();
                 intake.commit();
-                if (!hasStepToRun() && events.isEmpty() && expectingEvents) {
-                    Runnable event = events.poll(EVENT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                    if (event != null) {
-                        event.run();
-                    }
-                }
             }
             if (!live.isEmpty()) {
                 LOG.infof("shutdown: handing back %d unfinished requests", live.size());
                 handBack(live.values().stream().map(s -> s.partition).distinct().toList());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (Throwable t) {
             crashed = t;
             LOG.error("stage 0 scheduler crashed", t);
@@ -253,6 +248,33 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                 stream.close();
             }
             intake.close();
+        }
+    }
+
+    /**
+     * Waits for requests and for posted events at once: while steps are in flight, a request published in the
+     * meantime is read as soon as the broker hands it over, not only when the next step's result wakes the loop, and
+     * a posted result ends the wait at once ({@link #post}). Set-then-check: an event posted before the flag was
+     * seen is found here, one posted after it wakes the poll.
+     */
+    private void pollRequests(Duration timeout, boolean accepting) throws InterruptedException {
+        if (!intake.subscribed()) {
+            // drained, out of the group: nothing to poll, so wait for an event alone
+            Runnable event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (event != null) {
+                event.run();
+            }
+            return;
+        }
+        if (timeout.isZero()) {
+            intake.poll(timeout, accepting);
+            return;
+        }
+        waitingInPoll = true;
+        try {
+            intake.poll(events.isEmpty() ? timeout : Duration.ZERO, accepting);
+        } finally {
+            waitingInPoll = false;
         }
     }
 
