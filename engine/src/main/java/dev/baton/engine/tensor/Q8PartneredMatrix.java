@@ -35,7 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
  * block (wrapping, then re-centred exactly, see finishNibbleLanes).</li>
  * <li><b>batch lanes</b> (prefill, batched decode): the chunk is widened to floats once; activations are stored
  * column-major in groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, in
- * register tiles of 4 rows × 32 batch rows or 8 rows × 16 batch rows of block sums.</li>
+ * register tiles of 8 rows × 32 batch rows or 16 rows × 16 batch rows of block sums (16 accumulators).</li>
  * </ul>
  * Other vector widths use a plain per-row kernel with the same arithmetic.
  *
