@@ -14,7 +14,8 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * {@code bin/baton bench-http}: C clients, each streaming one completion at a time, until R requests are done.
  * Warm-up requests run first with the same concurrency and are not counted. Every request is bounded by a timeout,
- * so a run always ends.
+ * so a run always ends. Over plain http all clients share one selector thread ({@link SelectorClients}); over https
+ * each has a thread and a blocking connection.
  */
 public final class BenchHttp {
     private BenchHttp() {
@@ -41,52 +42,82 @@ public final class BenchHttp {
     }
 
     static BenchReport run(BenchOptions options) {
-        // HTTP/1.1, one kept-alive connection per client, as most OpenAI clients talk to a local server
-        List<HttpConnection> connections = new ArrayList<>();
-        for (int c = 0; c < options.concurrency(); c++) {
-            connections.add(new HttpConnection(options.url(), options.timeout()));
-        }
+        String model = options.model() != null ? options.model() : firstModel(options);
+        Clients clients = "http".equals(options.url().getScheme())
+                ? new SelectorClients(options, model)::drive
+                : new ThreadClients(options, model);
         try {
-            String model = options.model() != null ? options.model() : firstModel(connections.getFirst(), options);
             if (options.warmup() > 0) {
-                List<StreamedRequest.Timing> warm = drive(connections, options, model, options.warmup());
+                List<StreamedRequest.Timing> warm = clients.drive(options.concurrency(), options.warmup());
                 long failed = warm.stream().filter(t -> t.error() != null).count();
                 if (failed == warm.size()) {
                     throw new IllegalStateException("every warm-up request failed, e.g. " + warm.getFirst().error());
                 }
             }
             long start = System.nanoTime();
-            List<StreamedRequest.Timing> timings = drive(connections, options, model, options.requests());
+            List<StreamedRequest.Timing> timings = clients.drive(options.concurrency(), options.requests());
             long wall = System.nanoTime() - start;
             timings.stream().filter(t -> t.error() != null).limit(3)
                     .forEach(t -> System.err.println("bench-http: request failed: " + t.error()));
             return BenchReport.of(options.concurrency(), timings, wall);
         } finally {
+            clients.close();
+        }
+    }
+
+    /** C clients sending {@code count} requests in all, one after the other each; connections stay open until close. */
+    private interface Clients extends AutoCloseable {
+        List<StreamedRequest.Timing> drive(int concurrency, int count);
+
+        @Override
+        default void close() {
+        }
+    }
+
+    /**
+     * For https: a thread per client, each reading its own blocking connection (HTTP/1.1, kept alive, as most OpenAI
+     * clients talk to a server).
+     */
+    private static final class ThreadClients implements Clients {
+        private final BenchOptions options;
+        private final String model;
+        private final List<HttpConnection> connections = new ArrayList<>();
+
+        ThreadClients(BenchOptions options, String model) {
+            this.options = options;
+            this.model = model;
+            for (int c = 0; c < options.concurrency(); c++) {
+                connections.add(new HttpConnection(options.url(), options.timeout()));
+            }
+        }
+
+        @Override
+        public List<StreamedRequest.Timing> drive(int concurrency, int count) {
+            List<StreamedRequest.Timing> timings = Collections.synchronizedList(new ArrayList<>(count));
+            AtomicInteger next = new AtomicInteger();
+            try (ExecutorService clients = Executors.newFixedThreadPool(concurrency)) {
+                for (HttpConnection connection : connections.subList(0, concurrency)) {
+                    clients.submit(() -> {
+                        while (next.getAndIncrement() < count) {
+                            timings.add(StreamedRequest.run(connection, options, model));
+                        }
+                    });
+                }
+            } // close() waits for every client
+            return timings;
+        }
+
+        @Override
+        public void close() {
             connections.forEach(HttpConnection::close);
         }
     }
 
-    /** Each client (a thread with its own connection) sends one request after the other until {@code count} are done. */
-    private static List<StreamedRequest.Timing> drive(List<HttpConnection> connections, BenchOptions options,
-                                                      String model, int count) {
-        List<StreamedRequest.Timing> timings = Collections.synchronizedList(new ArrayList<>(count));
-        AtomicInteger next = new AtomicInteger();
-        try (ExecutorService clients = Executors.newFixedThreadPool(connections.size())) {
-            for (HttpConnection connection : connections) {
-                clients.submit(() -> {
-                    while (next.getAndIncrement() < count) {
-                        timings.add(StreamedRequest.run(connection, options, model));
-                    }
-                });
-            }
-        } // close() waits for every client
-        return timings;
-    }
-
-    private static String firstModel(HttpConnection connection, BenchOptions options) {
-        try {
+    private static String firstModel(BenchOptions options) {
+        HttpConnection connection = new HttpConnection(options.url(), options.timeout());
+        try (connection) {
             HttpConnection.Response response = connection.exchange("GET", "/v1/models", null, null,
-                    options.apiKey() == null ? null : "Bearer " + options.apiKey());
+                    StreamedRequest.authorization(options));
             String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
             if (response.status() != 200) {
                 throw new IllegalStateException("GET /v1/models answered " + response.status() + ": " + body);
@@ -97,7 +128,6 @@ public final class BenchHttp {
             }
             return models.get(0).path("id").asText();
         } catch (IOException e) {
-            connection.close();
             throw new IllegalStateException("cannot reach " + options.url() + ": " + e);
         }
     }

@@ -10,6 +10,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Locale;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
@@ -52,6 +53,13 @@ final class HttpConnection implements AutoCloseable {
             close();
             open();
         }
+        out.write(request(base, method, path, contentType, body, authorization));
+        out.flush();
+        return readResponse();
+    }
+
+    /** A request's bytes: its head, then its body (if any). */
+    static byte[] request(URI base, String method, String path, String contentType, byte[] body, String authorization) {
         StringBuilder head = new StringBuilder(256).append(method).append(' ').append(path).append(" HTTP/1.1\r\n")
                 .append("Host: ").append(base.getAuthority()).append("\r\n")
                 .append("Accept: */*\r\n");
@@ -62,12 +70,13 @@ final class HttpConnection implements AutoCloseable {
             head.append("Content-Type: ").append(contentType).append("\r\n")
                     .append("Content-Length: ").append(body.length).append("\r\n");
         }
-        out.write(head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1));
-        if (body != null) {
-            out.write(body);
+        byte[] headBytes = head.append("\r\n").toString().getBytes(StandardCharsets.ISO_8859_1);
+        if (body == null) {
+            return headBytes;
         }
-        out.flush();
-        return readResponse();
+        byte[] bytes = Arrays.copyOf(headBytes, headBytes.length + body.length);
+        System.arraycopy(body, 0, bytes, headBytes.length, body.length);
+        return bytes;
     }
 
     private void open() throws IOException {

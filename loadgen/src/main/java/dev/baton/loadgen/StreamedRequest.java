@@ -29,13 +29,23 @@ final class StreamedRequest {
     private StreamedRequest() {
     }
 
-    static Timing run(HttpConnection connection, BenchOptions options, String model) {
+    /** The completion every request asks for: greedy, end-of-generation ignored, streamed with usage. */
+    static byte[] body(BenchOptions options, String model) {
         ObjectNode body = JSON.createObjectNode().put("model", model).put("prompt", options.prompt())
                 .put("max_tokens", options.maxTokens()).put("temperature", 0).put("stream", true)
                 .put("ignore_eos", true);
         body.putObject("stream_options").put("include_usage", true);
-        byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
-        String authorization = options.apiKey() == null ? null : "Bearer " + options.apiKey();
+        return body.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    static String authorization(BenchOptions options) {
+        return options.apiKey() == null ? null : "Bearer " + options.apiKey();
+    }
+
+    /** Sends one request over a blocking connection and reads its stream on the calling thread. */
+    static Timing run(HttpConnection connection, BenchOptions options, String model) {
+        byte[] bytes = body(options, model);
+        String authorization = authorization(options);
         long start = System.nanoTime();
         try {
             HttpConnection.Response response = connection.exchange("POST", "/v1/completions", "application/json",
@@ -53,55 +63,14 @@ final class StreamedRequest {
     }
 
     private static Timing read(BufferedReader reader, long start) throws IOException {
-        long first = 0;
-        long last = 0;
-        long[] gaps = new long[64];
-        int gapCount = 0;
-        int textChunks = 0;
-        int usageTokens = -1;
-        long prefillMs = -1;
-        boolean done = false;
+        StreamTiming timing = new StreamTiming(start);
         String line;
         while ((line = reader.readLine()) != null) {
-            if (!line.startsWith("data:")) {
-                continue;
-            }
-            long now = System.nanoTime();
-            String data = line.substring(5).strip();
-            if (data.equals("[DONE]")) {
-                done = true;
+            if (timing.line(line, System.nanoTime())) {
                 break;
             }
-            StreamChunk chunk = StreamChunk.parse(data);
-            if (chunk.error() != null) {
-                return Timing.failed("stream error: " + chunk.error());
-            }
-            if (chunk.completionTokens() >= 0) {
-                usageTokens = chunk.completionTokens();
-                prefillMs = chunk.prefillMs();
-            }
-            if (chunk.text().isEmpty()) {
-                continue;
-            }
-            textChunks++;
-            if (first == 0) {
-                first = now;
-            } else {
-                if (gapCount == gaps.length) {
-                    gaps = java.util.Arrays.copyOf(gaps, gapCount * 2);
-                }
-                gaps[gapCount++] = now - last;
-            }
-            last = now;
         }
-        if (!done) {
-            return Timing.failed("the stream ended without [DONE]");
-        }
-        if (first == 0) {
-            return Timing.failed("no token arrived");
-        }
-        return new Timing(first - start, java.util.Arrays.copyOf(gaps, gapCount),
-                usageTokens >= 0 ? usageTokens : textChunks, prefillMs, null);
+        return timing.result();
     }
 
     private static String firstLine(BufferedReader reader) throws IOException {

@@ -28,6 +28,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jboss.logging.Logger;
 
 /**
@@ -150,10 +151,17 @@ final class RequestIntake implements AutoCloseable {
                 }
             }
             stats.maxBacklog.accumulateAndGet(backlog.size(), Math::max);
+        } catch (WakeupException e) {
+            // the scheduler has an event to run: the wait is over, nothing was lost
         } catch (KafkaException e) {
             LOG.errorf("polling %s failed: %s", BatonTopic.REQUESTS.topicName(), e.toString());
             sleepQuietly(500);
         }
+    }
+
+    /** Ends a {@link #poll} in progress early (from any thread); the next blocking call ends at once if none is. */
+    void wakeUp() {
+        consumer.wakeup();
     }
 
     /** Admits queued requests in order while the running set has room; finishes the ones that cannot run. */
@@ -269,10 +277,19 @@ final class RequestIntake implements AutoCloseable {
             return;
         }
         try {
-            consumer.commitSync(positions, Duration.ofSeconds(5));
+            commitSync(positions);
             ledger.markCommitted(positions);
         } catch (KafkaException e) {
             LOG.warnf("final commit of %s failed (those requests will be read again): %s", positions, e.toString());
+        }
+    }
+
+    /** A wake-up meant for the scheduler's wait may still be pending here; it is spent by the first try. */
+    private void commitSync(Map<TopicPartition, OffsetAndMetadata> positions) {
+        try {
+            consumer.commitSync(positions, Duration.ofSeconds(5));
+        } catch (WakeupException e) {
+            consumer.commitSync(positions, Duration.ofSeconds(5));
         }
     }
 

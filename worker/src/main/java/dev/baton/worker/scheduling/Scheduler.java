@@ -64,8 +64,8 @@ import org.jboss.logging.Logger;
  */
 public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     private static final Logger LOG = Logger.getLogger(Scheduler.class);
-    private static final Duration IDLE_POLL = Duration.ofMillis(50);
-    private static final long EVENT_WAIT_MILLIS = 10;
+    /** Longest wait for a request or an event when there is no step to run; {@link #post} cuts it short. */
+    private static final Duration WAIT = Duration.ofMillis(50);
     private static final long MAX_BACKOFF_MILLIS = 5_000;
 
     private final ModelSlice slice;
@@ -99,6 +99,8 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     private long backoffMillis = 100;
     private volatile boolean linkOpen;
     private volatile boolean stopping;
+    /** The loop waits in the request consumer's poll (for a record or a posted event, whichever comes first). */
+    private volatile boolean waitingInPoll;
     private volatile Throwable crashed;
     private long stopDeadlineNanos;
 
@@ -137,9 +139,12 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         thread.start();
     }
 
-    /** Runs {@code task} on the scheduler thread. */
+    /** Runs {@code task} on the scheduler thread, waking it when it waits for requests. */
     public void post(Runnable task) {
         events.add(task);
+        if (waitingInPoll) {
+            intake.wakeUp();
+        }
     }
 
     /** A cancel from baton.control. */
@@ -184,27 +189,17 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                 }
                 maintainLink();
                 boolean accepting = !stopping && link == Link.OPEN;
-                boolean expectingEvents = !inFlight.isEmpty() || ending > 0 || link == Link.OPENING;
-                boolean busy = hasStepToRun() || !events.isEmpty() || expectingEvents;
-                intake.poll(busy ? Duration.ZERO : IDLE_POLL, accepting);
+                pollRequests(hasStepToRun() ? Duration.ZERO : WAIT, accepting);
                 if (accepting) {
                     intake.admitQueued();
                 }
                 runSteps();
                 intake.commit();
-                if (!hasStepToRun() && events.isEmpty() && expectingEvents) {
-                    Runnable event = events.poll(EVENT_WAIT_MILLIS, TimeUnit.MILLISECONDS);
-                    if (event != null) {
-                        event.run();
-                    }
-                }
             }
             if (!live.isEmpty()) {
                 LOG.infof("shutdown: handing back %d unfinished requests", live.size());
                 handBack(live.values().stream().map(s -> s.partition).distinct().toList());
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
         } catch (Throwable t) {
             crashed = t;
             LOG.error("stage 0 scheduler crashed", t);
@@ -214,6 +209,25 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                 stream.close();
             }
             intake.close();
+        }
+    }
+
+    /**
+     * Waits for requests and for posted events at once: while steps are in flight, a request published in the
+     * meantime is read as soon as the broker hands it over, not only when the next step's result wakes the loop, and
+     * a posted result ends the wait at once ({@link #post}). Set-then-check: an event posted before the flag was
+     * seen is found here, one posted after it wakes the poll.
+     */
+    private void pollRequests(Duration timeout, boolean accepting) {
+        if (timeout.isZero()) {
+            intake.poll(timeout, accepting);
+            return;
+        }
+        waitingInPoll = true;
+        try {
+            intake.poll(events.isEmpty() ? timeout : Duration.ZERO, accepting);
+        } finally {
+            waitingInPoll = false;
         }
     }
 

@@ -1,0 +1,231 @@
+package dev.baton.loadgen;
+
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.net.StandardSocketOptions;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.Selector;
+import java.nio.channels.SocketChannel;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * C streaming clients driven by one thread: each keeps a kept-alive HTTP/1.1 connection (non-blocking, no Nagle
+ * delay) and sends one completion after the other; a selector wakes the thread for whichever connections have
+ * something to read. The load generator shares the cores with the system it measures: a thread per client is woken
+ * once per token of its stream (tens of thousands of context switches a second at C=32), while one selector thread
+ * is woken once for all the chunks that arrived together. Each chunk is still parsed and timed as a client must
+ * ({@link StreamTiming}), at the moment its bytes were read. Plain {@code http} only; {@link BenchHttp} drives
+ * {@code https} with a blocking connection per client thread.
+ */
+final class SelectorClients {
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+
+    private final InetSocketAddress address;
+    private final byte[] request;
+    private final long timeoutNanos;
+    private final List<StreamedRequest.Timing> timings = new ArrayList<>();
+    private int toStart;
+    private int active;
+
+    SelectorClients(BenchOptions options, String model) {
+        if (!"http".equals(options.url().getScheme())) {
+            throw new IllegalArgumentException("the selector clients speak plain http, not " + options.url().getScheme());
+        }
+        int port = options.url().getPort() > 0 ? options.url().getPort() : 80;
+        this.address = new InetSocketAddress(options.url().getHost(), port);
+        this.request = HttpConnection.request(options.url(), "POST", "/v1/completions", "application/json",
+                StreamedRequest.body(options, model), StreamedRequest.authorization(options));
+        this.timeoutNanos = options.timeout().toNanos();
+    }
+
+    /** Runs {@code count} requests, {@code clients} at a time, each client starting its next as its last ends. */
+    List<StreamedRequest.Timing> drive(int clients, int count) {
+        timings.clear();
+        toStart = count;
+        active = 0;
+        try (Selector selector = Selector.open()) {
+            List<Client> all = new ArrayList<>();
+            for (int i = 0; i < clients && toStart > 0; i++) {
+                Client client = new Client(selector);
+                all.add(client);
+                client.startNext();
+            }
+            ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+            while (active > 0) {
+                selector.select(Math.max(1, Duration.ofNanos(nextDeadline(all) - System.nanoTime()).toMillis()));
+                for (SelectionKey key : selector.selectedKeys()) {
+                    ((Client) key.attachment()).ready(key, buffer);
+                }
+                selector.selectedKeys().clear();
+                long now = System.nanoTime();
+                for (Client client : all) {
+                    if (client.busy && now - client.lastActivity > timeoutNanos) {
+                        client.fail("no data from the server for " + Duration.ofNanos(timeoutNanos).toSeconds() + " s");
+                    }
+                }
+            }
+            all.forEach(Client::close);
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a selector: " + e, e);
+        }
+        return List.copyOf(timings);
+    }
+
+    private long nextDeadline(List<Client> all) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        for (Client client : all) {
+            if (client.busy) {
+                deadline = Math.min(deadline, client.lastActivity + timeoutNanos);
+            }
+        }
+        return deadline;
+    }
+
+    /** One client: its connection, and the request it is streaming. */
+    private final class Client implements ResponseLines.Listener {
+        private final Selector selector;
+        private SocketChannel channel;
+        private SelectionKey key;
+        private boolean reusable;
+        private boolean busy;
+        private ByteBuffer out;
+        private ResponseLines response;
+        private StreamTiming timing;
+        private int status;
+        private String errorLine;
+        private long lastActivity;
+
+        Client(Selector selector) {
+            this.selector = selector;
+        }
+
+        /** Sends the next request, on the kept-alive connection or a new one. */
+        void startNext() {
+            if (toStart == 0) {
+                return;
+            }
+            toStart--;
+            active++;
+            busy = true;
+            long start = System.nanoTime();
+            lastActivity = start;
+            out = ByteBuffer.wrap(request);
+            response = new ResponseLines(this);
+            timing = new StreamTiming(start);
+            status = 0;
+            errorLine = null;
+            try {
+                if (channel == null || !reusable) {
+                    close();
+                    channel = SocketChannel.open();
+                    channel.configureBlocking(false);
+                    channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                    boolean connected = channel.connect(address);
+                    key = channel.register(selector, connected ? SelectionKey.OP_WRITE : SelectionKey.OP_CONNECT, this);
+                } else {
+                    key.interestOps(SelectionKey.OP_WRITE);
+                }
+                reusable = false;
+            } catch (IOException e) {
+                fail(e.toString());
+            }
+        }
+
+        void ready(SelectionKey ready, ByteBuffer buffer) {
+            try {
+                if (!ready.isValid()) {
+                    return;
+                }
+                if (ready.isConnectable() && channel.finishConnect()) {
+                    key.interestOps(SelectionKey.OP_WRITE);
+                }
+                if (ready.isValid() && ready.isWritable()) {
+                    channel.write(out);
+                    if (!out.hasRemaining()) {
+                        key.interestOps(SelectionKey.OP_READ);
+                    }
+                }
+                if (ready.isValid() && ready.isReadable()) {
+                    read(buffer);
+                }
+            } catch (IOException | RuntimeException e) {
+                fail(e.toString());
+            }
+        }
+
+        private void read(ByteBuffer buffer) throws IOException {
+            buffer.clear();
+            int n = channel.read(buffer);
+            lastActivity = System.nanoTime();
+            if (n < 0) {
+                if (!response.endOfStream()) {
+                    throw new IOException(status == 0 ? "the server closed the connection without answering"
+                            : "the connection ended before the response's end");
+                }
+                reusable = false;
+                finish();
+                return;
+            }
+            buffer.flip();
+            if (response.feed(buffer)) {
+                reusable = response.reusable() && !buffer.hasRemaining();
+                finish();
+            }
+        }
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void line(String line) throws IOException {
+            if (status != 200) {
+                if (errorLine == null) {
+                    errorLine = line.length() > 300 ? line.substring(0, 300) : line;
+                }
+                return;
+            }
+            timing.line(line, lastActivity);
+        }
+
+        private void finish() {
+            end(status != 200 ? StreamedRequest.Timing.failed("HTTP " + status + ": " + (errorLine == null ? "" : errorLine))
+                    : timing.result());
+        }
+
+        void fail(String error) {
+            reusable = false;
+            close();
+            end(StreamedRequest.Timing.failed(error));
+        }
+
+        private void end(StreamedRequest.Timing result) {
+            if (!busy) {
+                return;
+            }
+            busy = false;
+            active--;
+            timings.add(result);
+            if (key != null && key.isValid()) {
+                key.interestOps(0);
+            }
+            startNext();
+        }
+
+        void close() {
+            if (channel != null) {
+                try {
+                    channel.close(); // also cancels its key
+                } catch (IOException e) {
+                    // closing anyway
+                }
+                channel = null;
+                key = null;
+            }
+        }
+    }
+}
