@@ -50,7 +50,7 @@ final class Q6_KDecodeKernel {
     /** Shorts of arranged activations per block: 256 values, then the 32 lanes' centring terms. */
     static final int SHORTS_PER_BLOCK = 256 + 32;
     /** Rows of a tile: the fold tree of {@link #tileProducts} puts one row per int lane, so 16. */
-    static final int ROWS = SuperBlockMatrix.TILE;
+    static final int ROWS = RowSumTree.ROWS;
     private static final int BYTES = Q6_KFormat.BYTES;
 
     /** {@code ARRANGED[p]}: the value index (0..255) whose activation goes to position p of the arranged block. */
@@ -59,13 +59,9 @@ final class Q6_KDecodeKernel {
     private static final byte[] INT_LANE_GROUPS = new byte[16];
     /** Short indices that gather lanes 0..15 of two vectors (X), then lanes 16..31 (Y). */
     private static final short[] XY_LANES = new short[64];
-    /** Levels h = 2 and 4 of the fold: lane i's index i^h into two vectors, of the second if bit h of i is set. */
-    private static final short[] CROSS2 = new short[32];
-    private static final short[] CROSS4 = new short[32];
-    /** A tile's row i goes to slot {@code SLOTS[i]} of the tree (its four index bits reversed), and comes out in lane i. */
-    private static final int[] SLOTS = new int[ROWS];
-    /** Per level h = 8, 4, 2, 1 of the tree: lane i's index i^h into two vectors, of the second if bit h is set. */
-    private static final int[] INT_CROSS = new int[64];
+    /** Levels h = 2 and 4 of the fold. */
+    private static final short[] CROSS2 = ShortLaneFold.crossIndices(2);
+    private static final short[] CROSS4 = ShortLaneFold.crossIndices(4);
 
     static {
         for (int q = 0; q < 4; q++) {
@@ -82,17 +78,6 @@ final class Q6_KDecodeKernel {
         for (int s = 0; s < 32; s++) {
             XY_LANES[s] = (short) (s < 16 ? s : 16 + s);
             XY_LANES[32 + s] = (short) (XY_LANES[s] + 16);
-            CROSS2[s] = (short) ((s & 2) == 0 ? s ^ 2 : 32 + (s ^ 2));
-            CROSS4[s] = (short) ((s & 4) == 0 ? s ^ 4 : 32 + (s ^ 4));
-        }
-        for (int i = 0; i < ROWS; i++) {
-            SLOTS[i] = Integer.reverse(i) >>> 28;
-        }
-        for (int level = 0; level < 4; level++) {
-            int h = 8 >> level;
-            for (int i = 0; i < 16; i++) {
-                INT_CROSS[16 * level + i] = (i & h) == 0 ? i ^ h : 16 + (i ^ h);
-            }
         }
     }
 
@@ -195,7 +180,7 @@ final class Q6_KDecodeKernel {
                     .add(halves.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
             IntVector laneScales = (IntVector) laneGroups.selectFrom(ByteVector.fromMemorySegment(ShortLaneFold.B16, w,
                     blk + Q6_KFormat.SCALES, SuperBlockFormat.LE)).convertShape(VectorOperators.B2I, ShortLaneFold.I, 0);
-            groups.mul(laneScales).intoArray(groupSums, (ROWS * k + SLOTS[r]) * ROWS);
+            groups.mul(laneScales).intoArray(groupSums, (ROWS * k + RowSumTree.slot(r)) * ROWS);
             d[ROWS * k + r] = Float.float16ToFloat(w.get(LittleEndian.SHORT, blk + Q6_KFormat.D));
             if (++k == blocks) {
                 k = 0;
@@ -214,7 +199,7 @@ final class Q6_KDecodeKernel {
     static void clearMissingRows(int nr, int blocks, int[] groupSums, float[] d) {
         for (int r = nr; r < ROWS; r++) {
             for (int k = 0; k < blocks; k++) {
-                int at = (ROWS * k + SLOTS[r]) * ROWS;
+                int at = (ROWS * k + RowSumTree.slot(r)) * ROWS;
                 Arrays.fill(groupSums, at, at + ROWS, 0);
                 d[ROWS * k + r] = 0f;
             }
@@ -222,40 +207,17 @@ final class Q6_KDecodeKernel {
     }
 
     /**
-     * Step 3, the outputs of a tile's 16 rows to {@code out[0..16)}: per block, a transposing add tree over the 16
-     * slots' vectors leaves S of row i in lane i, and each lane adds {@code (d·da)·S} to its accumulator in block
-     * order, the float operations of {@link SuperBlockFormat#blockProduct}. {@code groupSums} has room for four
-     * more vectors after the slots, for the tree's partial sums.
+     * Step 3, the outputs of a tile's 16 rows to {@code out[0..16)}: per block, {@link RowSumTree} over the 16 slots'
+     * vectors leaves S of row i in lane i, and each lane adds {@code (d·da)·S} to its accumulator in block order, the
+     * float operations of {@link SuperBlockFormat#blockProduct}. {@code groupSums} has room for the tree's
+     * {@link RowSumTree#WORK} ints after the slots.
      */
     static void tileProducts(int[] groupSums, float[] d, int blocks, float[] ad, int dOff, float[] out) {
         Arrays.fill(out, 0, ROWS, 0f);
-        int partial = ROWS * ROWS * blocks;
+        int work = ROWS * ROWS * blocks;
         for (int k = 0; k < blocks; k++) {
-            // levels 8 and 4, four slots at a time (a smaller loop body keeps C2 inlining every operation)
-            for (int g = 0, at = ROWS * ROWS * k; g < 4; g++, at += 4 * ROWS) {
-                VectorMask<Integer> upper8 = VectorMask.fromLong(ShortLaneFold.I, 0xFF00L);
-                VectorMask<Integer> upper4 = VectorMask.fromLong(ShortLaneFold.I, 0xF0F0L);
-                IntVector cross8 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 0);
-                IntVector cross4 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 16);
-                IntVector v0 = IntVector.fromArray(ShortLaneFold.I, groupSums, at);
-                IntVector v1 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + ROWS);
-                IntVector v2 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + 2 * ROWS);
-                IntVector v3 = IntVector.fromArray(ShortLaneFold.I, groupSums, at + 3 * ROWS);
-                IntVector v01 = v0.blend(v1, upper8).add(cross8.selectFrom(v0, v1));
-                IntVector v23 = v2.blend(v3, upper8).add(cross8.selectFrom(v2, v3));
-                v01.blend(v23, upper4).add(cross4.selectFrom(v01, v23)).intoArray(groupSums, partial + ROWS * g);
-            }
-            VectorMask<Integer> upper2 = VectorMask.fromLong(ShortLaneFold.I, 0xCCCCL);
-            VectorMask<Integer> upper1 = VectorMask.fromLong(ShortLaneFold.I, 0xAAAAL);
-            IntVector cross2 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 32);
-            IntVector cross1 = IntVector.fromArray(ShortLaneFold.I, INT_CROSS, 48);
-            IntVector x0 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial);
-            IntVector x1 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + ROWS);
-            IntVector x2 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + 2 * ROWS);
-            IntVector x3 = IntVector.fromArray(ShortLaneFold.I, groupSums, partial + 3 * ROWS);
-            IntVector x01 = x0.blend(x1, upper2).add(cross2.selectFrom(x0, x1));
-            IntVector x23 = x2.blend(x3, upper2).add(cross2.selectFrom(x2, x3));
-            IntVector s = x01.blend(x23, upper1).add(cross1.selectFrom(x01, x23));
+            RowSumTree.rowSums(groupSums, ROWS * ROWS * k, work);
+            IntVector s = IntVector.fromArray(ShortLaneFold.I, groupSums, work + RowSumTree.RESULT);
             FloatVector.fromArray(FloatVector.SPECIES_512, out, 0)
                     .add(FloatVector.fromArray(FloatVector.SPECIES_512, d, ROWS * k).mul(ad[dOff + k])
                             .mul((FloatVector) s.convert(VectorOperators.I2F, 0)))

@@ -54,16 +54,4 @@ abstract class ScaleMinSuperBlockFormat extends SuperBlockFormat {
         LONGS.set(u.mins, 0, PackedScaleMins.mins(fieldMid, fieldHigh));
         SuperBlockKernels.signedBytesToFloats(u.packedScales, u.scales);
     }
-
-    @Override
-    final float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff) {
-        float acc = 0f;
-        long blk = row;
-        for (int k = 0; k < blocks; k++, blk += blockBytes) {
-            int head = w.get(LittleEndian.INT, blk);
-            acc += blockProduct(Float.float16ToFloat((short) head), Float.float16ToFloat((short) (head >>> 16)),
-                    ad[dOff + k], sums[2 * k], sums[2 * k + 1], true);
-        }
-        return acc;
-    }
 }

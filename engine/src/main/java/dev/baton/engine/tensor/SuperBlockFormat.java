@@ -13,8 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  * <pre>  (d · d_a) · S  −  (dmin · d_a) · M,   S = Σ_e s_g·q_e·q_a,e,   M = Σ_g m_g·sum_a,g</pre>
  * with S and M exact integers. The per-type step of the fast kernels is {@link #unpack}, which turns the packed
  * bits into signed bytes and scales ({@link UnpackedSuperBlock}); {@link SuperBlockKernels} and
- * {@link SuperBlockMatrix} do the arithmetic for every type. Types may also read their quants in place for decode
- * ({@link #readsInPlace}). {@link #dotReference} computes S with plain scalar code
+ * {@link SuperBlockMatrix} do the arithmetic for every type. Q4_K and Q6_K decode also read their quants in place
+ * ({@link Q4_KDecodeKernel}, {@link Q6_KDecodeKernel}). {@link #dotReference} computes S with plain scalar code
  * straight from the packed bytes, as the independent check.
  *
  * <p>Unpacking shifts bytes as 16-bit lanes ({@code reinterpretAsShorts}) and masks: x86 has no byte shifts. It is
@@ -62,41 +62,6 @@ abstract class SuperBlockFormat implements WeightFormat {
      * 256/{@link #scaleGroup()} group scales, the group mins (types with mins), d and dmin.
      */
     abstract void unpack(MemorySegment w, long blk, UnpackedSuperBlock u);
-
-    /**
-     * Whether the in-place decode kernel is available: {@link #firstFoldLevel}, {@link #blockSums} and
-     * {@link #rowProduct} read a row's quants straight from the weights with 16-bit products ({@link ShortLaneFold}).
-     * Other types (and machines without 512-bit vectors) take {@link #unpack}. The three steps are separate methods
-     * so that each is compiled on its own: together they exceed what C2 inlines into one compilation, and vector
-     * operations past that limit fall back to allocating Java code.
-     */
-    boolean readsInPlace() {
-        return false;
-    }
-
-    /**
-     * Decode step 1: the products of Q8_K activations {@code aq[aOff..]} (as shorts) with the row's quants, from
-     * byte {@code row}, first fold level, {@link ShortLaneFold#STAGE_PER_BLOCK} shorts per block to {@code stage}.
-     */
-    void firstFoldLevel(MemorySegment w, long row, int blocks, short[] aq, int aOff, short[] stage) {
-        throw new UnsupportedOperationException(type() + " has no in-place decode kernel");
-    }
-
-    /**
-     * Decode step 2: S of each block from {@code stage} and the block's scales to {@code sums[2k]}, and (types with
-     * mins) M from the activations' sums per scale group {@code asums[sOff..]} to {@code sums[2k+1]}.
-     */
-    void blockSums(short[] stage, MemorySegment w, long row, int blocks, int[] asums, int sOff, int[] sums) {
-        throw new UnsupportedOperationException(type() + " has no in-place decode kernel");
-    }
-
-    /**
-     * Decode step 3, one output: {@code Σ_k blockProduct(d_k, dmin_k, ad[dOff+k], S_k, M_k)} in block order, S_k and
-     * M_k from {@code sums} as step 2 left them.
-     */
-    float rowProduct(MemorySegment w, long row, int blocks, int[] sums, float[] ad, int dOff) {
-        throw new UnsupportedOperationException(type() + " has no in-place decode kernel");
-    }
 
     /** Plain scalar S: {@code Σ_e s_g·q_e·a[aOff+e]} over the block, for integer-valued a. */
     abstract int dotReference(MemorySegment w, long blk, float[] a, int aOff);

@@ -12,12 +12,11 @@ import java.util.Arrays;
  * <p>Rows are processed in tiles of {@link #TILE}; except in place, each weight super-block is unpacked once per
  * multiply ({@link SuperBlockFormat#unpack}) and reused for every activation row:
  * <ul>
- * <li><b>in place</b> (batch up to {@link #IN_PLACE_MAX_BATCH}, types whose {@link SuperBlockFormat#readsInPlace}:
- * Q4_K):
- * per row and activation row, the quants are read straight from the weights and multiplied in 16-bit lanes
- * ({@link ShortLaneFold}), in three steps (products and first fold level, block sums, block shares).</li>
- * <li><b>six-bit in place</b> (Q6_K, batch below {@link #PANEL_MIN_BATCH}): {@link Q6_KDecodeKernel}, 16-bit
- * products too, a tile of rows per call and step.</li>
+ * <li><b>in place</b> (Q4_K and Q6_K, batch below {@link #PANEL_MIN_BATCH}): {@link Q4_KDecodeKernel} and
+ * {@link Q6_KDecodeKernel} read the quants straight from the weights and multiply in 16-bit lanes
+ * ({@link ShortLaneFold}), a tile of rows per call and step. Each type has its own tile loop here, so that every
+ * step's call site sees one kernel (with two types behind one call site C2 inlined both, passed its node limit and
+ * allocated).</li>
  * <li><b>row kernel</b> (batch below {@link #PANEL_MIN_BATCH}, other types): per row and block, one vector dot
  * product per activation row against the unpacked quants.</li>
  * <li><b>batch lanes</b> (batched decode, prefill): activations are stored column-major in groups of L batch rows;
@@ -30,11 +29,6 @@ final class SuperBlockMatrix extends TiledMatrix {
     static final int TILE = 16;
     /** From this batch size on, the batch-lane kernel is faster. */
     static final int PANEL_MIN_BATCH = 6;
-    /**
-     * Up to this batch size the in-place kernel is faster; beyond it, unpacking a block once for all activation rows
-     * wins (Q4_K, CPU time per multiply: equal at batch 2, 8 % slower in place at 3 and 5).
-     */
-    static final int IN_PLACE_MAX_BATCH = 2;
     private static final int BLOCK = SuperBlockFormat.BLOCK;
     private static final int GROUPS = SuperBlockFormat.GROUPS;
     private static final int L = KernelSpecies.LANES;
@@ -47,12 +41,9 @@ final class SuperBlockMatrix extends TiledMatrix {
     private final int scaleGroups;
     private final int blocks;
     private final int blockBytes;
-    /** Decode takes the format's in-place kernel ({@link SuperBlockFormat#readsInPlace}). */
-    private final boolean inPlace;
-    /**
-     * Decode takes {@link Q6_KDecodeKernel}: its own tile loop, so the step calls of {@link #rowTileInPlace} stay
-     * monomorphic (with two types behind them C2 inlined both, passed its node limit and allocated).
-     */
+    /** Decode takes {@link Q4_KDecodeKernel}. */
+    private final boolean fourBitInPlace;
+    /** Decode takes {@link Q6_KDecodeKernel}. */
     private final boolean sixBitInPlace;
 
     SuperBlockMatrix(SuperBlockFormat format, MemorySegment data, int rows, int cols) {
@@ -63,7 +54,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         this.scaleGroups = BLOCK / scaleGroup;
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
-        this.inPlace = format.readsInPlace();
+        this.fourBitInPlace = format.type() == GgmlType.Q4_K && Q4_KDecodeKernel.AVAILABLE;
         this.sixBitInPlace = format.type() == GgmlType.Q6_K && Q6_KDecodeKernel.AVAILABLE;
     }
 
@@ -82,8 +73,8 @@ final class SuperBlockMatrix extends TiledMatrix {
             job.activations = q;
             if (sixBitInPlace) {
                 job.activationShorts = Q6_KDecodeKernel.arrangeActivations(q, batch, cols, scratch);
-            } else if (inPlace && batch <= IN_PLACE_MAX_BATCH) {
-                job.activationShorts = scratch.activationShorts(q, batch * cols);
+            } else if (fourBitInPlace) {
+                job.activationShorts = Q4_KDecodeKernel.arrangeActivations(q, sums, batch, cols, scratch);
             } else {
                 job.activationShorts = null;
             }
@@ -136,25 +127,30 @@ final class SuperBlockMatrix extends TiledMatrix {
                 batchLaneTile(r0, nr, job, scratch);
             } else if (sixBitInPlace) {
                 rowTileSixBit(r0, nr, job, scratch);
-            } else if (job.activationShorts != null) {
-                rowTileInPlace(r0, nr, job, scratch);
+            } else if (fourBitInPlace) {
+                rowTileFourBit(r0, nr, job, scratch);
             } else {
                 rowTile(r0, nr, job, scratch);
             }
         }
     }
 
-    private void rowTileInPlace(int r0, int nr, MatmulJob job, Scratch scratch) {
-        int batch = job.batch;
-        short[] stage = scratch.foldStage(blocks * ShortLaneFold.STAGE_PER_BLOCK);
-        int[] sums = scratch.tileSums(2 * blocks);
-        for (int r = r0; r < r0 + nr; r++) {
-            for (int b = 0; b < batch; b++) {
-                long row = r * rowBytes;
-                kquant.firstFoldLevel(data, row, blocks, job.activationShorts, b * cols, stage);
-                kquant.blockSums(stage, data, row, blocks, job.activationSums, b * blocks * scaleGroups, sums);
-                job.out[b * rows + r] = kquant.rowProduct(data, row, blocks, sums, job.activationScales, b * blocks);
-            }
+    /** {@link Q4_KDecodeKernel}'s three steps over one tile, per activation row. */
+    private void rowTileFourBit(int r0, int nr, MatmulJob job, Scratch scratch) {
+        int count = nr * blocks;
+        short[] stage = scratch.foldStage(64 * count);
+        int[] groupSums = scratch.tileSums(Q4_KDecodeKernel.groupSumsLength(blocks));
+        float[] scales = scratch.weightScales(2 * TILE * blocks);
+        float[] out = scratch.lanes(TILE);
+        long first = r0 * rowBytes;
+        int mins = Q4_KDecodeKernel.minTable(blocks);
+        for (int b = 0; b < job.batch; b++) {
+            int a = b * blocks * Q4_KDecodeKernel.SHORTS_PER_BLOCK;
+            Q4_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
+            Q4_KDecodeKernel.scaledGroupSums(stage, data, first, count, blocks, groupSums, mins, scales);
+            Q4_KDecodeKernel.tileProducts(groupSums, scales, blocks, job.activationShorts, a, job.activationScales,
+                    b * blocks, out);
+            System.arraycopy(out, 0, job.out, b * rows + r0, nr);
         }
     }
 
@@ -162,7 +158,7 @@ final class SuperBlockMatrix extends TiledMatrix {
     private void rowTileSixBit(int r0, int nr, MatmulJob job, Scratch scratch) {
         int count = nr * blocks;
         short[] stage = scratch.foldStage(64 * count);
-        int[] groupSums = scratch.tileSums(TILE * (TILE * blocks + 4));
+        int[] groupSums = scratch.tileSums(TILE * TILE * blocks + RowSumTree.WORK);
         float[] d = scratch.weightScales(TILE * blocks);
         float[] out = scratch.lanes(TILE);
         if (nr < TILE) {

@@ -105,8 +105,6 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     private volatile boolean linkOpen;
     private volatile boolean stopping;
     private final AtomicReference<Drain> drain = new AtomicReference<>(Drain.SERVING);
-    /** The loop waits in the request consumer's poll (for a record or a posted event, whichever comes first). */
-    private volatile boolean waitingInPoll;
     private volatile Throwable crashed;
     private long stopDeadlineNanos;
 
@@ -151,9 +149,7 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     /** Runs {@code task} on the scheduler thread, waking it when it waits for requests. */
     public void post(Runnable task) {
         events.add(task);
-        if (waitingInPoll) {
-            intake.wakeUp();
-        }
+        intake.wakeUp();
     }
 
     /** A cancel from baton.control. */
@@ -228,7 +224,18 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                 maintainLink();
                 finishDrain();
                 boolean accepting = !stopping && drain.get() == Drain.SERVING && link == Link.OPEN;
-                pollRequests(hasStepToRun() ? Duration.ZERO : WAIT, accepting);
+                if (!intake.subscribed()) {
+                    // drained, out of the group: nothing to poll, so wait for an event alone
+                    Runnable event = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (event != null) {
+                        event.run();
+                    }
+                } else if (hasStepToRun()) {
+                    intake.poll(Duration.ZERO, accepting);
+                } else {
+                    // a request, or a posted event (a step's result), whichever comes first
+                    intake.pollUntilWoken(WAIT, accepting, () -> !events.isEmpty());
+                }
                 if (accepting) {
                     intake.admitQueued();
                 }
@@ -248,33 +255,6 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                 stream.close();
             }
             intake.close();
-        }
-    }
-
-    /**
-     * Waits for requests and for posted events at once: while steps are in flight, a request published in the
-     * meantime is read as soon as the broker hands it over, not only when the next step's result wakes the loop, and
-     * a posted result ends the wait at once ({@link #post}). Set-then-check: an event posted before the flag was
-     * seen is found here, one posted after it wakes the poll.
-     */
-    private void pollRequests(Duration timeout, boolean accepting) throws InterruptedException {
-        if (!intake.subscribed()) {
-            // drained, out of the group: nothing to poll, so wait for an event alone
-            Runnable event = events.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            if (event != null) {
-                event.run();
-            }
-            return;
-        }
-        if (timeout.isZero()) {
-            intake.poll(timeout, accepting);
-            return;
-        }
-        waitingInPoll = true;
-        try {
-            intake.poll(events.isEmpty() ? timeout : Duration.ZERO, accepting);
-        } finally {
-            waitingInPoll = false;
         }
     }
 
