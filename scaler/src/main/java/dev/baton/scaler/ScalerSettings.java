@@ -3,13 +3,14 @@ package dev.baton.scaler;
 import dev.baton.kafka.BatonTopic;
 import dev.baton.scaler.scaling.ScalingPolicy;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.Locale;
 import java.util.function.UnaryOperator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The scaler's settings: each key {@code baton.scaler.x-y} is read as a system property or as the environment
- * variable {@code BATON_SCALER_X_Y} (k8s/README.md lists them). Durations are written {@code 15s}, {@code 5m}.
+ * variable {@code BATON_SCALER_X_Y} (k8s/README.md lists them). Durations are written {@code 500ms}, {@code 15s}, {@code 5m}, {@code 1h}.
  */
 public record ScalerSettings(String bootstrapServers, String namespace, String identity, String stageSelector,
                              String consumerGroup, String requestTopic, ScalingPolicy policy, Duration interval,
@@ -46,6 +47,8 @@ public record ScalerSettings(String bootstrapServers, String namespace, String i
         return host == null || host.isBlank() ? "baton-scaler-" + ProcessHandle.current().pid() : host;
     }
 
+    private static final Pattern DURATION = Pattern.compile("(\\d+)(ms|s|m|h)");
+
     private record Reader(UnaryOperator<String> lookup) {
         String text(String key, String fallback) {
             String value = lookup.apply(key);
@@ -72,12 +75,17 @@ public record ScalerSettings(String bootstrapServers, String namespace, String i
 
         Duration duration(String key, String fallback) {
             String value = text(key, fallback);
-            try {
-                return Duration.parse(value.startsWith("P") || value.startsWith("p") ? value
-                        : "PT" + value.toUpperCase(Locale.ROOT));
-            } catch (DateTimeParseException e) {
-                throw new IllegalArgumentException(key + ": '" + value + "' is not a duration (e.g. 15s, 5m, 1h)");
+            Matcher m = DURATION.matcher(value);
+            if (!m.matches()) {
+                throw new IllegalArgumentException(key + ": '" + value + "' is not a duration (e.g. 500ms, 15s, 5m)");
             }
+            long amount = Long.parseLong(m.group(1));
+            return switch (m.group(2)) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "s" -> Duration.ofSeconds(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofHours(amount);
+            };
         }
     }
 }
