@@ -8,6 +8,7 @@
 #     PipelineLoad, 5-token prompts, 64 tokens each), served by the same worker stages with no gateway, tokenizer,
 #     HTTP or client in the way: the pipeline's own throughput, to compare with the C=32 tokens/s. Both count the
 #     same way: 32 warm-up requests first, not counted, then all tokens of the 256 over the run's wall time.
+#     Each repetition ends with the ratio of the two (gateway / pipeline alone at C=32).
 #   BATON_WORKER_OPTS="-Dbaton.worker.max-batch=32" bin/baton up --port 18080 --kafka-port 29092 ...   (first)
 #   bench/gateway/compare.sh [URL] [MODEL.gguf] [REPS] [KAFKA_BOOTSTRAP]
 # The pipeline-alone step needs the worker's test classes (./mvnw -q -pl worker -am verify -DskipTests) and the
@@ -38,8 +39,16 @@ for ((rep = 1; rep <= reps; rep++)); do
   bin/baton bench --model "$model" --prompt-tokens 5 --gen-tokens 64 --batch 1,32 --threads 2 --json 2>/dev/null | tail -1
   for c in 1 8 32; do
     echo "-- C=$c"
-    bin/baton bench-http --url "$url" --concurrency "$c" --requests $(( c < 8 ? 16 : c < 32 ? 2 * c : 8 * c )) --max-tokens 64
+    out="$(bin/baton bench-http --url "$url" --concurrency "$c" --requests $(( c < 8 ? 16 : c < 32 ? 2 * c : 8 * c )) \
+      --max-tokens 64)" || { echo "$out"; exit 1; }
+    echo "$out"
   done
+  gateway_tps="$(sed -n 's/^tokens\/s *//p' <<<"$out")"
   echo "-- pipeline alone, C=32"
-  pipeline_alone
+  out="$(pipeline_alone)"
+  echo "$out"
+  pipeline_tps="$(sed -n 's/.*"endToEndTokensPerSecond":\([0-9.]*\).*/\1/p' <<<"$out")"
+  if [[ -n "$gateway_tps" && -n "$pipeline_tps" ]]; then
+    awk -v g="$gateway_tps" -v p="$pipeline_tps" 'BEGIN { printf "-- gateway / pipeline alone at C=32: %.2fx\n", g / p }'
+  fi
 done

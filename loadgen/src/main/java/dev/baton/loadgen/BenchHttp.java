@@ -43,10 +43,8 @@ public final class BenchHttp {
 
     static BenchReport run(BenchOptions options) {
         String model = options.model() != null ? options.model() : firstModel(options);
-        Clients clients = "http".equals(options.url().getScheme())
-                ? new SelectorClients(options, model)::drive
-                : new ThreadClients(options, model);
-        try {
+        try (Clients clients = "http".equals(options.url().getScheme())
+                ? new SelectorClients(options, model) : new ThreadClients(options, model)) {
             if (options.warmup() > 0) {
                 List<StreamedRequest.Timing> warm = clients.drive(options.concurrency(), options.warmup());
                 long failed = warm.stream().filter(t -> t.error() != null).count();
@@ -60,18 +58,18 @@ public final class BenchHttp {
             timings.stream().filter(t -> t.error() != null).limit(3)
                     .forEach(t -> System.err.println("bench-http: request failed: " + t.error()));
             return BenchReport.of(options.concurrency(), timings, wall);
-        } finally {
-            clients.close();
         }
     }
 
-    /** C clients sending {@code count} requests in all, one after the other each; connections stay open until close. */
-    private interface Clients extends AutoCloseable {
+    /**
+     * C clients sending {@code count} requests in all, one after the other each; their connections stay open from
+     * run to run (the warm-up's serve the measured requests) until closed.
+     */
+    interface Clients extends AutoCloseable {
         List<StreamedRequest.Timing> drive(int concurrency, int count);
 
         @Override
-        default void close() {
-        }
+        void close();
     }
 
     /**

@@ -20,12 +20,16 @@ import java.util.List;
  * ({@link StreamTiming}), at the moment its bytes were read. Plain {@code http} only; {@link BenchHttp} drives
  * {@code https} with a blocking connection per client thread.
  */
-final class SelectorClients {
+final class SelectorClients implements BenchHttp.Clients {
     private static final int READ_BUFFER_BYTES = 64 * 1024;
 
     private final InetSocketAddress address;
     private final byte[] request;
     private final long timeoutNanos;
+    private final Selector selector;
+    private final ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+    /** Kept from run to run, connections included: the warm-up's connections serve the measured requests. */
+    private final List<Client> all = new ArrayList<>();
     private final List<StreamedRequest.Timing> timings = new ArrayList<>();
     private int toStart;
     private int active;
@@ -39,25 +43,30 @@ final class SelectorClients {
         this.request = HttpConnection.request(options.url(), "POST", "/v1/completions", "application/json",
                 StreamedRequest.body(options, model), StreamedRequest.authorization(options));
         this.timeoutNanos = options.timeout().toNanos();
+        try {
+            this.selector = Selector.open();
+        } catch (IOException e) {
+            throw new IllegalStateException("cannot open a selector: " + e, e);
+        }
     }
 
     /** Runs {@code count} requests, {@code clients} at a time, each client starting its next as its last ends. */
-    List<StreamedRequest.Timing> drive(int clients, int count) {
+    @Override
+    public List<StreamedRequest.Timing> drive(int clients, int count) {
         timings.clear();
         toStart = count;
         active = 0;
-        try (Selector selector = Selector.open()) {
-            List<Client> all = new ArrayList<>();
-            for (int i = 0; i < clients && toStart > 0; i++) {
-                Client client = new Client(selector);
-                all.add(client);
-                client.startNext();
-            }
-            ByteBuffer buffer = ByteBuffer.allocate(READ_BUFFER_BYTES);
+        while (all.size() < clients) {
+            all.add(new Client());
+        }
+        for (Client client : all.subList(0, clients)) {
+            client.startNext();
+        }
+        try {
             while (active > 0) {
-                selector.select(Math.max(1, Duration.ofNanos(nextDeadline(all) - System.nanoTime()).toMillis()));
+                selector.select(Math.max(1, Duration.ofNanos(nextDeadline() - System.nanoTime()).toMillis()));
                 for (SelectionKey key : selector.selectedKeys()) {
-                    ((Client) key.attachment()).ready(key, buffer);
+                    ((Client) key.attachment()).ready(key);
                 }
                 selector.selectedKeys().clear();
                 long now = System.nanoTime();
@@ -67,14 +76,23 @@ final class SelectorClients {
                     }
                 }
             }
-            all.forEach(Client::close);
         } catch (IOException e) {
-            throw new IllegalStateException("cannot open a selector: " + e, e);
+            throw new IllegalStateException("the selector failed: " + e, e);
         }
         return List.copyOf(timings);
     }
 
-    private long nextDeadline(List<Client> all) {
+    @Override
+    public void close() {
+        all.forEach(Client::close);
+        try {
+            selector.close();
+        } catch (IOException e) {
+            // closing anyway
+        }
+    }
+
+    private long nextDeadline() {
         long deadline = System.nanoTime() + timeoutNanos;
         for (Client client : all) {
             if (client.busy) {
@@ -86,7 +104,6 @@ final class SelectorClients {
 
     /** One client: its connection, and the request it is streaming. */
     private final class Client implements ResponseLines.Listener {
-        private final Selector selector;
         private SocketChannel channel;
         private SelectionKey key;
         private boolean reusable;
@@ -97,10 +114,6 @@ final class SelectorClients {
         private int status;
         private String errorLine;
         private long lastActivity;
-
-        Client(Selector selector) {
-            this.selector = selector;
-        }
 
         /** Sends the next request, on the kept-alive connection or a new one. */
         void startNext() {
@@ -134,7 +147,7 @@ final class SelectorClients {
             }
         }
 
-        void ready(SelectionKey ready, ByteBuffer buffer) {
+        void ready(SelectionKey ready) {
             try {
                 if (!ready.isValid()) {
                     return;
@@ -149,14 +162,14 @@ final class SelectorClients {
                     }
                 }
                 if (ready.isValid() && ready.isReadable()) {
-                    read(buffer);
+                    read();
                 }
             } catch (IOException | RuntimeException e) {
                 fail(e.toString());
             }
         }
 
-        private void read(ByteBuffer buffer) throws IOException {
+        private void read() throws IOException {
             buffer.clear();
             int n = channel.read(buffer);
             lastActivity = System.nanoTime();

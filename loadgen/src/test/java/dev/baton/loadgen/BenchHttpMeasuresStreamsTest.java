@@ -13,6 +13,8 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterEach;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.Test;
 class BenchHttpMeasuresStreamsTest {
     private HttpServer server;
     private final AtomicInteger completions = new AtomicInteger();
+    private final Set<Integer> clientPorts = ConcurrentHashMap.newKeySet();
 
     @BeforeEach
     void start() throws IOException {
@@ -44,6 +47,7 @@ class BenchHttpMeasuresStreamsTest {
 
     private void complete(HttpExchange exchange) throws IOException {
         exchange.getRequestBody().readAllBytes();
+        clientPorts.add(exchange.getRemoteAddress().getPort());
         if (completions.incrementAndGet() % 3 == 0) {
             reply(exchange, 503, "application/json", "{\"error\":{\"message\":\"busy\"}}");
             return;
@@ -78,6 +82,15 @@ class BenchHttpMeasuresStreamsTest {
         assertEquals(List.of("concurrency", "requests", "ttft_p50_ms", "ttft_p99_ms", "itl_p50_ms", "itl_p99_ms", "tps", "errors"),
                 iterable(json));
         assertEquals(2, json.get("concurrency").asInt());
+    }
+
+    @Test
+    void theWarmUpsConnectionsServeTheMeasuredRequests() {
+        BenchOptions options = BenchOptions.parse(new String[] {"--url", "http://127.0.0.1:" + server.getAddress().getPort(),
+                "--concurrency", "2", "--requests", "4", "--warmup", "2", "--max-tokens", "5"});
+        BenchReport report = BenchHttp.run(options);
+        assertEquals(4, report.requests());
+        assertEquals(2, clientPorts.size(), "one kept-alive connection per client for all six requests: " + clientPorts);
     }
 
     @Test

@@ -35,7 +35,7 @@ import jdk.incubator.vector.VectorSpecies;
  * block (wrapping, then re-centred exactly, see finishNibbleLanes).</li>
  * <li><b>batch lanes</b> (prefill, batched decode): the chunk is widened to floats once; activations are stored
  * column-major in groups of 16 batch rows, so each weight is broadcast and multiplied with 16 batch rows at once, in
- * register tiles of 4 rows × 32 batch rows or 8 rows × 16 batch rows of block sums.</li>
+ * register tiles of 8 rows × 32 batch rows or 16 rows × 16 batch rows of block sums (16 accumulators).</li>
  * </ul>
  * Other vector widths use a plain per-row kernel with the same arithmetic.
  *
@@ -518,18 +518,15 @@ final class Q8PartneredMatrix extends TiledMatrix {
             } else {
                 widenBytes(r0, k0, nk, wq);
             }
-            // register tiles of 8 accumulators, enough to hide the FMA latency: 4 rows × 2 batch groups, and
-            // 8 rows × 1 group for a last odd group
+            // register tiles of 16 accumulators: 8 rows × 2 batch groups, and 16 rows × 1 group for a last odd group
             int pairs = groups / 2 * 2;
-            for (int i = 0; i < nr; i += 4) {
+            for (int i = 0; i < nr; i += 8) {
                 for (int g = 0; g < pairs; g += 2) {
-                    batchLanes4x2(wq, wd, wm, i, g, groups, k0, nk, job, acc);
+                    batchLanes8x2(wq, wd, wm, i, g, groups, k0, nk, job, acc);
                 }
             }
             if (pairs < groups) {
-                for (int i = 0; i < nr; i += 8) {
-                    batchLanes8x1(wq, wd, wm, i, pairs, groups, k0, nk, job, acc);
-                }
+                batchLanes16x1(wq, wd, wm, pairs, groups, k0, nk, job, acc);
             }
         }
         float[] out = job.out;
@@ -586,37 +583,47 @@ final class Q8PartneredMatrix extends TiledMatrix {
         }
     }
 
-    /** Rows i..i+3 of the tile × batch groups g, g+1, for blocks k0..k0+nk; accumulators at ((row·groups + g)·16). */
-    private void batchLanes4x2(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
+    /** Rows i..i+7 of the tile × batch groups g, g+1, blocks k0..k0+nk; accumulators at ((row·groups + g)·16). */
+    private void batchLanes8x2(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
             MatmulJob job, float[] acc) {
         float[] aq = job.activations;
         float[] ad = job.activationScales;
         float[] as = job.activationBlockSums;
+        int rowStride = groups * 16;
         for (int k = 0; k < nk; k++) {
-            int w0 = (k * TILE + i) * BLOCK;
-            int w1 = w0 + BLOCK;
-            int w2 = w1 + BLOCK;
-            int w3 = w2 + BLOCK;
-            FloatVector p00 = FloatVector.zero(F), p01 = p00, p10 = p00, p11 = p00;
-            FloatVector p20 = p00, p21 = p00, p30 = p00, p31 = p00;
+            int w = (k * TILE + i) * BLOCK;
+            FloatVector p00 = FloatVector.zero(F), p01 = p00, p10 = p00, p11 = p00, p20 = p00, p21 = p00;
+            FloatVector p30 = p00, p31 = p00, p40 = p00, p41 = p00, p50 = p00, p51 = p00;
+            FloatVector p60 = p00, p61 = p00, p70 = p00, p71 = p00;
             int a0 = (g * cols + (k0 + k) * BLOCK) * 16;
             int a1 = a0 + cols * 16;
-            int w = 0;
             for (int j = 0; j < BLOCK; j++, w++, a0 += 16, a1 += 16) {
                 FloatVector x0 = FloatVector.fromArray(F, aq, a0);
                 FloatVector x1 = FloatVector.fromArray(F, aq, a1);
-                FloatVector b0 = FloatVector.broadcast(F, wq[w0 + w]);
-                FloatVector b1 = FloatVector.broadcast(F, wq[w1 + w]);
-                FloatVector b2 = FloatVector.broadcast(F, wq[w2 + w]);
-                FloatVector b3 = FloatVector.broadcast(F, wq[w3 + w]);
+                FloatVector b0 = FloatVector.broadcast(F, wq[w]);
                 p00 = b0.fma(x0, p00);
                 p01 = b0.fma(x1, p01);
+                FloatVector b1 = FloatVector.broadcast(F, wq[w + BLOCK]);
                 p10 = b1.fma(x0, p10);
                 p11 = b1.fma(x1, p11);
+                FloatVector b2 = FloatVector.broadcast(F, wq[w + 2 * BLOCK]);
                 p20 = b2.fma(x0, p20);
                 p21 = b2.fma(x1, p21);
+                FloatVector b3 = FloatVector.broadcast(F, wq[w + 3 * BLOCK]);
                 p30 = b3.fma(x0, p30);
                 p31 = b3.fma(x1, p31);
+                FloatVector b4 = FloatVector.broadcast(F, wq[w + 4 * BLOCK]);
+                p40 = b4.fma(x0, p40);
+                p41 = b4.fma(x1, p41);
+                FloatVector b5 = FloatVector.broadcast(F, wq[w + 5 * BLOCK]);
+                p50 = b5.fma(x0, p50);
+                p51 = b5.fma(x1, p51);
+                FloatVector b6 = FloatVector.broadcast(F, wq[w + 6 * BLOCK]);
+                p60 = b6.fma(x0, p60);
+                p61 = b6.fma(x1, p61);
+                FloatVector b7 = FloatVector.broadcast(F, wq[w + 7 * BLOCK]);
+                p70 = b7.fma(x0, p70);
+                p71 = b7.fma(x1, p71);
             }
             int sa0 = (g * blocks + k0 + k) * 16;
             int sa1 = sa0 + blocks * 16;
@@ -624,40 +631,59 @@ final class Q8PartneredMatrix extends TiledMatrix {
             FloatVector da1 = FloatVector.fromArray(F, ad, sa1);
             // acc = fma(S, d_w · d_a, acc), then for offset types acc = fma(m_w, s_a, acc)
             int ws = k * TILE + i;
-            int a00 = (i * groups + g) * 16;
-            int a10 = a00 + groups * 16;
-            int a20 = a10 + groups * 16;
-            int a30 = a20 + groups * 16;
-            p00.fma(da0.mul(wd[ws]), FloatVector.fromArray(F, acc, a00)).intoArray(acc, a00);
-            p01.fma(da1.mul(wd[ws]), FloatVector.fromArray(F, acc, a00 + 16)).intoArray(acc, a00 + 16);
-            p10.fma(da0.mul(wd[ws + 1]), FloatVector.fromArray(F, acc, a10)).intoArray(acc, a10);
-            p11.fma(da1.mul(wd[ws + 1]), FloatVector.fromArray(F, acc, a10 + 16)).intoArray(acc, a10 + 16);
-            p20.fma(da0.mul(wd[ws + 2]), FloatVector.fromArray(F, acc, a20)).intoArray(acc, a20);
-            p21.fma(da1.mul(wd[ws + 2]), FloatVector.fromArray(F, acc, a20 + 16)).intoArray(acc, a20 + 16);
-            p30.fma(da0.mul(wd[ws + 3]), FloatVector.fromArray(F, acc, a30)).intoArray(acc, a30);
-            p31.fma(da1.mul(wd[ws + 3]), FloatVector.fromArray(F, acc, a30 + 16)).intoArray(acc, a30 + 16);
+            int at = (i * groups + g) * 16;
+            p00.fma(da0.mul(wd[ws]), FloatVector.fromArray(F, acc, at)).intoArray(acc, at);
+            p01.fma(da1.mul(wd[ws]), FloatVector.fromArray(F, acc, at + 16)).intoArray(acc, at + 16);
+            p10.fma(da0.mul(wd[ws + 1]), FloatVector.fromArray(F, acc, at + rowStride)).intoArray(acc, at + rowStride);
+            p11.fma(da1.mul(wd[ws + 1]), FloatVector.fromArray(F, acc, at + rowStride + 16))
+                    .intoArray(acc, at + rowStride + 16);
+            p20.fma(da0.mul(wd[ws + 2]), FloatVector.fromArray(F, acc, at + 2 * rowStride))
+                    .intoArray(acc, at + 2 * rowStride);
+            p21.fma(da1.mul(wd[ws + 2]), FloatVector.fromArray(F, acc, at + 2 * rowStride + 16))
+                    .intoArray(acc, at + 2 * rowStride + 16);
+            p30.fma(da0.mul(wd[ws + 3]), FloatVector.fromArray(F, acc, at + 3 * rowStride))
+                    .intoArray(acc, at + 3 * rowStride);
+            p31.fma(da1.mul(wd[ws + 3]), FloatVector.fromArray(F, acc, at + 3 * rowStride + 16))
+                    .intoArray(acc, at + 3 * rowStride + 16);
+            p40.fma(da0.mul(wd[ws + 4]), FloatVector.fromArray(F, acc, at + 4 * rowStride))
+                    .intoArray(acc, at + 4 * rowStride);
+            p41.fma(da1.mul(wd[ws + 4]), FloatVector.fromArray(F, acc, at + 4 * rowStride + 16))
+                    .intoArray(acc, at + 4 * rowStride + 16);
+            p50.fma(da0.mul(wd[ws + 5]), FloatVector.fromArray(F, acc, at + 5 * rowStride))
+                    .intoArray(acc, at + 5 * rowStride);
+            p51.fma(da1.mul(wd[ws + 5]), FloatVector.fromArray(F, acc, at + 5 * rowStride + 16))
+                    .intoArray(acc, at + 5 * rowStride + 16);
+            p60.fma(da0.mul(wd[ws + 6]), FloatVector.fromArray(F, acc, at + 6 * rowStride))
+                    .intoArray(acc, at + 6 * rowStride);
+            p61.fma(da1.mul(wd[ws + 6]), FloatVector.fromArray(F, acc, at + 6 * rowStride + 16))
+                    .intoArray(acc, at + 6 * rowStride + 16);
+            p70.fma(da0.mul(wd[ws + 7]), FloatVector.fromArray(F, acc, at + 7 * rowStride))
+                    .intoArray(acc, at + 7 * rowStride);
+            p71.fma(da1.mul(wd[ws + 7]), FloatVector.fromArray(F, acc, at + 7 * rowStride + 16))
+                    .intoArray(acc, at + 7 * rowStride + 16);
             if (wm != null) {
                 FloatVector sa0v = FloatVector.fromArray(F, as, sa0);
                 FloatVector sa1v = FloatVector.fromArray(F, as, sa1);
-                for (int r = 0, at = a00; r < 4; r++, at += groups * 16) {
+                for (int r = 0, ar = at; r < 8; r++, ar += rowStride) {
                     FloatVector m = FloatVector.broadcast(F, wm[ws + r]);
-                    m.fma(sa0v, FloatVector.fromArray(F, acc, at)).intoArray(acc, at);
-                    m.fma(sa1v, FloatVector.fromArray(F, acc, at + 16)).intoArray(acc, at + 16);
+                    m.fma(sa0v, FloatVector.fromArray(F, acc, ar)).intoArray(acc, ar);
+                    m.fma(sa1v, FloatVector.fromArray(F, acc, ar + 16)).intoArray(acc, ar + 16);
                 }
             }
         }
     }
 
-    /** Rows i..i+7 of the tile (rows past the matrix repeat its last row) × batch group g. */
-    private void batchLanes8x1(float[] wq, float[] wd, float[] wm, int i, int g, int groups, int k0, int nk,
-            MatmulJob job, float[] acc) {
+    /** All 16 rows of the tile (rows past the matrix repeat its last row) × batch group g. */
+    private void batchLanes16x1(float[] wq, float[] wd, float[] wm, int g, int groups, int k0, int nk, MatmulJob job,
+            float[] acc) {
         float[] aq = job.activations;
         float[] ad = job.activationScales;
         float[] as = job.activationBlockSums;
         int rowStride = groups * 16;
         for (int k = 0; k < nk; k++) {
-            int w0 = (k * TILE + i) * BLOCK;
+            int w0 = k * TILE * BLOCK;
             FloatVector p0 = FloatVector.zero(F), p1 = p0, p2 = p0, p3 = p0, p4 = p0, p5 = p0, p6 = p0, p7 = p0;
+            FloatVector p8 = p0, p9 = p0, p10 = p0, p11 = p0, p12 = p0, p13 = p0, p14 = p0, p15 = p0;
             int a0 = (g * cols + (k0 + k) * BLOCK) * 16;
             for (int j = 0, w = w0; j < BLOCK; j++, w++, a0 += 16) {
                 FloatVector x0 = FloatVector.fromArray(F, aq, a0);
@@ -669,12 +695,20 @@ final class Q8PartneredMatrix extends TiledMatrix {
                 p5 = FloatVector.broadcast(F, wq[w + 5 * BLOCK]).fma(x0, p5);
                 p6 = FloatVector.broadcast(F, wq[w + 6 * BLOCK]).fma(x0, p6);
                 p7 = FloatVector.broadcast(F, wq[w + 7 * BLOCK]).fma(x0, p7);
+                p8 = FloatVector.broadcast(F, wq[w + 8 * BLOCK]).fma(x0, p8);
+                p9 = FloatVector.broadcast(F, wq[w + 9 * BLOCK]).fma(x0, p9);
+                p10 = FloatVector.broadcast(F, wq[w + 10 * BLOCK]).fma(x0, p10);
+                p11 = FloatVector.broadcast(F, wq[w + 11 * BLOCK]).fma(x0, p11);
+                p12 = FloatVector.broadcast(F, wq[w + 12 * BLOCK]).fma(x0, p12);
+                p13 = FloatVector.broadcast(F, wq[w + 13 * BLOCK]).fma(x0, p13);
+                p14 = FloatVector.broadcast(F, wq[w + 14 * BLOCK]).fma(x0, p14);
+                p15 = FloatVector.broadcast(F, wq[w + 15 * BLOCK]).fma(x0, p15);
             }
             int sa = (g * blocks + k0 + k) * 16;
             FloatVector da = FloatVector.fromArray(F, ad, sa);
-            // as in batchLanes4x2
-            int at = (i * groups + g) * 16;
-            int w = k * TILE + i;
+            // as in batchLanes8x2
+            int at = g * 16;
+            int w = k * TILE;
             p0.fma(da.mul(wd[w]), FloatVector.fromArray(F, acc, at)).intoArray(acc, at);
             p1.fma(da.mul(wd[w + 1]), FloatVector.fromArray(F, acc, at + rowStride)).intoArray(acc, at + rowStride);
             p2.fma(da.mul(wd[w + 2]), FloatVector.fromArray(F, acc, at + 2 * rowStride))
@@ -689,9 +723,25 @@ final class Q8PartneredMatrix extends TiledMatrix {
                     .intoArray(acc, at + 6 * rowStride);
             p7.fma(da.mul(wd[w + 7]), FloatVector.fromArray(F, acc, at + 7 * rowStride))
                     .intoArray(acc, at + 7 * rowStride);
+            p8.fma(da.mul(wd[w + 8]), FloatVector.fromArray(F, acc, at + 8 * rowStride))
+                    .intoArray(acc, at + 8 * rowStride);
+            p9.fma(da.mul(wd[w + 9]), FloatVector.fromArray(F, acc, at + 9 * rowStride))
+                    .intoArray(acc, at + 9 * rowStride);
+            p10.fma(da.mul(wd[w + 10]), FloatVector.fromArray(F, acc, at + 10 * rowStride))
+                    .intoArray(acc, at + 10 * rowStride);
+            p11.fma(da.mul(wd[w + 11]), FloatVector.fromArray(F, acc, at + 11 * rowStride))
+                    .intoArray(acc, at + 11 * rowStride);
+            p12.fma(da.mul(wd[w + 12]), FloatVector.fromArray(F, acc, at + 12 * rowStride))
+                    .intoArray(acc, at + 12 * rowStride);
+            p13.fma(da.mul(wd[w + 13]), FloatVector.fromArray(F, acc, at + 13 * rowStride))
+                    .intoArray(acc, at + 13 * rowStride);
+            p14.fma(da.mul(wd[w + 14]), FloatVector.fromArray(F, acc, at + 14 * rowStride))
+                    .intoArray(acc, at + 14 * rowStride);
+            p15.fma(da.mul(wd[w + 15]), FloatVector.fromArray(F, acc, at + 15 * rowStride))
+                    .intoArray(acc, at + 15 * rowStride);
             if (wm != null) {
                 FloatVector sav = FloatVector.fromArray(F, as, sa);
-                for (int r = 0; r < 8; r++) {
+                for (int r = 0; r < TILE; r++) {
                     int ar = at + r * rowStride;
                     FloatVector.broadcast(F, wm[w + r]).fma(sav, FloatVector.fromArray(F, acc, ar)).intoArray(acc, ar);
                 }

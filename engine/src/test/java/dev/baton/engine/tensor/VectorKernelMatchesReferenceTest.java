@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  * The vector kernels and the scalar references compute each output in the same fixed order, so they must agree bit
  * for bit, for every type and for odd shapes (rows not a multiple of any tile, batches not a multiple of 4, float
  * rows not a multiple of the vector length, rows longer than one column chunk of the row-lane kernel). Both must also be close to the exact product of the dequantized weights
- * and the partner-converted activations. Batches of 9 and 21 take the K-quants' batch-lane path.
+ * and the partner-converted activations. Batches of 9, 21 and 40 take the batch-lane paths (40: both register tiles of
+ * the 32-value types).
  */
 class VectorKernelMatchesReferenceTest {
     private static final int[][] SHAPES = {{1, 32}, {5, 64}, {13, 96}, {37, 160}, {64, 256}, {3, 1024}, {130, 32},
@@ -53,7 +54,7 @@ class VectorKernelMatchesReferenceTest {
 
     private static void check(WeightFormat format, Arena arena, SplittableRandom rnd, int rows, int cols) {
         WeightMatrix m = TestWeights.matrix(format, arena, rnd, rows, cols);
-        for (int batch : new int[] {1, 2, 5, 9, 21}) {
+        for (int batch : new int[] {1, 2, 5, 9, 21, 40}) {
             float[] x = TestWeights.gaussian(rnd, batch * cols, 1f);
             float[] fast = new float[batch * rows];
             float[] ref = new float[batch * rows];

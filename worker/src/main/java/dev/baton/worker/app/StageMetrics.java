@@ -42,6 +42,8 @@ final class StageMetrics {
         gauge(registry, tags, "kv.bytes.in.use", "KV cache bytes in use", s.kvBytesInUse);
         gauge(registry, tags, "kv.bytes.capacity", "KV cache bytes this stage may use", s.kvBytesCapacity);
         gauge(registry, tags, "ready", "1 when the stage is ready", runtime, r -> r.ready() ? 1 : 0);
+        gauge(registry, tags, "drain.state", "stage 0 taking requests: 0 serving, 1 draining, 2 drained", runtime,
+                r -> r.drainState().ordinal());
         latency(registry, tags, "step.compute", "time this stage computes its layers per step", s.computeTime);
         latency(registry, tags, "step.round.trip", "a step's round trip to the next stage and back", s.roundTrip);
         latency(registry, tags, "hop", "the hop to the next stage alone", s.hopLatency);

@@ -41,8 +41,18 @@ public interface WorkerConfig {
      */
     Optional<String> layers();
 
-    /** {@code host:port} of the next stage's gRPC endpoint; required on every stage but the last. */
+    /**
+     * {@code host:port} of the next stage's gRPC endpoint; required on every stage but the last. {@code {ordinal}}
+     * in it stands for this pod's ordinal ({@link #podName()}), so every pod of a StatefulSet finds the pod of the
+     * next stage's StatefulSet with the same ordinal: {@code stage-1-{ordinal}.stage-1:8080}.
+     */
     Optional<String> next();
+
+    /**
+     * This process's pod name when it runs in a StatefulSet ({@code stage-0-3}: ordinal 3, i.e. pipeline 3), set from
+     * the Downward API. Only needed when {@link #next()} contains {@code {ordinal}}.
+     */
+    Optional<String> podName();
 
     /** Sequences running at once (the continuous batch), and so segments per step. */
     @WithDefault("16")

@@ -1,6 +1,7 @@
 package dev.baton.worker.runtime;
 
 import dev.baton.proto.HandshakeResponse;
+import dev.baton.worker.config.NextStageAddress;
 import dev.baton.worker.config.WorkerConfig;
 import dev.baton.worker.control.CancelledRequests;
 import dev.baton.worker.control.ControlListener;
@@ -15,6 +16,7 @@ import dev.baton.worker.stage.ModelSlice;
 import dev.baton.worker.stats.StageStats;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -63,7 +65,8 @@ public final class StageRuntime implements AutoCloseable {
         Tail tail = slice.isLast() ? new Tail(slice.tokenizer(), slice.model().vocabSize(), slice.maxContext(),
                 replies, stats) : null;
         this.processor = new StageProcessor(slice, tail, cancelled, stats);
-        this.next = slice.isLast() ? null : new NextStage(config.next().orElseThrow().trim());
+        this.next = slice.isLast() ? null : new NextStage(NextStageAddress.resolve(config.next().orElseThrow(),
+                config.podName()));
         if (slice.isFirst()) {
             this.steps = null;
             this.scheduler = new Scheduler(slice, processor, next,
@@ -162,6 +165,10 @@ public final class StageRuntime implements AutoCloseable {
         if (!control.assigned()) {
             return "not reading baton.control yet";
         }
+        if (scheduler != null && scheduler.drainState() != Scheduler.Drain.SERVING) {
+            return "drain " + scheduler.drainState().name().toLowerCase(Locale.ROOT)
+                    + ": not taking requests";
+        }
         if (scheduler != null) {
             return scheduler.ready() ? null : slice.isLast() ? "request consumer not running"
                     : "the pipeline stream to " + next.target() + " is not open";
@@ -183,6 +190,34 @@ public final class StageRuntime implements AutoCloseable {
         return null;
     }
 
+    /**
+     * Stage 0 stops taking requests, lets the running ones finish and then leaves the consumer group, so the pipeline
+     * can be removed without handing work back (the scaler does this before scaling down).
+     *
+     * @throws IllegalStateException on a later stage: only stage 0 takes requests
+     */
+    public void drain() {
+        requireStageZero().drain();
+    }
+
+    /** Undoes {@link #drain()}: stage 0 rejoins the group and takes requests again. */
+    public void resume() {
+        requireStageZero().resume();
+    }
+
+    /** Stage 0's drain state: serving, draining or drained; later stages always serve. */
+    public Scheduler.Drain drainState() {
+        return scheduler == null ? Scheduler.Drain.SERVING : scheduler.drainState();
+    }
+
+    private Scheduler requireStageZero() {
+        if (scheduler == null) {
+            throw new IllegalStateException("stage " + slice.stageIndex()
+                    + " takes no requests; drain stage 0 of this pipeline");
+        }
+        return scheduler;
+    }
+
     /** What the stats endpoint shows: which stage this is, and its counters. */
     public Map<String, Object> describe() {
         Map<String, Object> m = new LinkedHashMap<>();
@@ -191,6 +226,7 @@ public final class StageRuntime implements AutoCloseable {
         m.put("stages", slice.stageCount());
         m.put("layers", Map.of("from", slice.range().from(), "to", slice.range().to()));
         m.put("ready", ready());
+        m.put("drain", drainState().name().toLowerCase(Locale.ROOT));
         m.putAll(stats.snapshot());
         return m;
     }

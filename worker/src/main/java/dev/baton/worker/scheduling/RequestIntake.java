@@ -22,6 +22,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -71,6 +72,8 @@ final class RequestIntake implements AutoCloseable {
     private final Consumer<Runnable> post;
     private final OffsetLedger ledger = new OffsetLedger();
     private final ArrayDeque<ConsumerRecord<byte[], byte[]>> backlog = new ArrayDeque<>();
+    /** Inside {@link #pollUntilWoken}, outside the rebalance callbacks: a wake-up may end the poll. */
+    private volatile boolean wakeable;
     private Admission admission;
     private long lastCommitNanos;
     private volatile boolean subscribed;
@@ -89,36 +92,70 @@ final class RequestIntake implements AutoCloseable {
 
     void start(Admission admission) {
         this.admission = admission;
-        consumer.subscribe(List.of(BatonTopic.REQUESTS.topicName()), new ConsumerRebalanceListener() {
-            @Override
-            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                    commitFinal(partitions);
-                    dropPartitions(partitions);
-                    LOG.infof("partitions revoked: %s (their unfinished requests go back to the log)", partitions);
-                }
-            }
-
-            @Override
-            public void onPartitionsLost(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                    dropPartitions(partitions);
-                    LOG.warnf("partitions lost: %s (their unfinished requests go back to the log)", partitions);
-                }
-            }
-
-            @Override
-            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
-                if (!partitions.isEmpty()) {
-                    LOG.infof("partitions assigned: %s", partitions);
-                }
-            }
-        });
+        consumer.subscribe(List.of(BatonTopic.REQUESTS.topicName()), rebalanceListener);
         subscribed = true;
     }
 
+    private final ConsumerRebalanceListener rebalanceListener = new ConsumerRebalanceListener() {
+        @Override
+        public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+            wakeable = false; // the final commit below must not be cut short by a step's result
+            if (!partitions.isEmpty()) {
+                commitFinal(partitions);
+                dropPartitions(partitions);
+                LOG.infof("partitions revoked: %s (their unfinished requests go back to the log)", partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsLost(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                dropPartitions(partitions);
+                LOG.warnf("partitions lost: %s (their unfinished requests go back to the log)", partitions);
+            }
+        }
+
+        @Override
+        public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            if (!partitions.isEmpty()) {
+                LOG.infof("partitions assigned: %s", partitions);
+            }
+        }
+    };
+
     boolean subscribed() {
         return subscribed;
+    }
+
+    /**
+     * Leaves the consumer group (a drained pipeline): what is finished is committed, the partitions go to the other
+     * pipelines, and records read but not admitted are dropped uncommitted, so their new owner reads them again.
+     * With static membership ({@code group.instance.id}) the classic protocol sends no leave request: the partitions
+     * move only after the session timeout.
+     */
+    void leave() {
+        if (!subscribed) {
+            return;
+        }
+        try {
+            consumer.unsubscribe(); // the rebalance listener commits and drops the revoked partitions
+        } catch (KafkaException e) {
+            LOG.warnf("leaving the group failed (the session timeout will move the partitions): %s", e.toString());
+        }
+        subscribed = false;
+    }
+
+    /** Joins the group again after {@link #leave()}. */
+    void rejoin() {
+        if (!subscribed) {
+            consumer.subscribe(List.of(BatonTopic.REQUESTS.topicName()), rebalanceListener);
+            subscribed = true;
+        }
+    }
+
+    /** Nothing but queued records is unfinished: no event this stage sent is still waiting for the broker. */
+    boolean onlyQueuedPending() {
+        return ledger.pendingCount() == backlog.size();
     }
 
     private void dropPartitions(Collection<TopicPartition> partitions) {
@@ -133,6 +170,9 @@ final class RequestIntake implements AutoCloseable {
      * not accept work: then the partitions stay paused and the poll only keeps this member in its group.
      */
     void poll(Duration timeout, boolean accepting) {
+        if (!subscribed) {
+            return; // drained: the consumer has no subscription to poll
+        }
         boolean pause = !accepting || !backlog.isEmpty();
         try {
             if (pause) {
@@ -159,9 +199,26 @@ final class RequestIntake implements AutoCloseable {
         }
     }
 
-    /** Ends a {@link #poll} in progress early (from any thread); the next blocking call ends at once if none is. */
+    /**
+     * Waits up to {@code timeout} for requests, like {@link #poll}, unless {@link #wakeUp} ends the wait first: stage
+     * 0 waits here for records and step results at once, so that a request published while steps are in flight is
+     * read as soon as the broker hands it over. Set-then-check: a wake-up that came before the wait began is seen in
+     * {@code woken}, one that comes during it ends the poll.
+     */
+    void pollUntilWoken(Duration timeout, boolean accepting, BooleanSupplier woken) {
+        wakeable = true;
+        try {
+            poll(woken.getAsBoolean() ? Duration.ZERO : timeout, accepting);
+        } finally {
+            wakeable = false;
+        }
+    }
+
+    /** Ends a {@link #pollUntilWoken} wait in progress (from any thread); does nothing when none is. */
     void wakeUp() {
-        consumer.wakeup();
+        if (wakeable) {
+            consumer.wakeup();
+        }
     }
 
     /** Admits queued requests in order while the running set has room; finishes the ones that cannot run. */
@@ -284,7 +341,10 @@ final class RequestIntake implements AutoCloseable {
         }
     }
 
-    /** A wake-up meant for the scheduler's wait may still be pending here; it is spent by the first try. */
+    /**
+     * A wake-up that was on its way when {@code wakeable} was cleared may still be pending here; the first try spends
+     * it.
+     */
     private void commitSync(Map<TopicPartition, OffsetAndMetadata> positions) {
         try {
             consumer.commitSync(positions, Duration.ofSeconds(5));

@@ -35,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.common.TopicPartition;
 import org.jboss.logging.Logger;
@@ -59,6 +60,10 @@ import org.jboss.logging.Logger;
  * <p><b>Losing the next stage.</b> Every running sequence is kept here with its tokens; when the stream comes back,
  * each is admitted again with the tokens generated so far and re-prefilled from position 0, so the client's stream
  * continues with the same tokens (the last stage rebuilds its text state from them).
+ *
+ * <p><b>Draining.</b> Before a pipeline is scaled away, {@link #drain()} stops admitting requests; once the running
+ * ones have finished and their events are acknowledged, stage 0 commits and leaves the consumer group, so its
+ * partitions, with the requests it had read but not started, move to the other pipelines. {@link #resume()} undoes it.
  *
  * <p>Everything runs on one thread; other threads hand it work through {@link #post}.
  */
@@ -99,10 +104,12 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     private long backoffMillis = 100;
     private volatile boolean linkOpen;
     private volatile boolean stopping;
-    /** The loop waits in the request consumer's poll (for a record or a posted event, whichever comes first). */
-    private volatile boolean waitingInPoll;
+    private final AtomicReference<Drain> drain = new AtomicReference<>(Drain.SERVING);
     private volatile Throwable crashed;
     private long stopDeadlineNanos;
+
+    /** Whether stage 0 takes requests: serving, draining (finishing what runs), or drained (out of the group). */
+    public enum Drain { SERVING, DRAINING, DRAINED }
 
     /** A step in flight: its sequences. */
     private record Step(List<Sequence> members) {
@@ -142,9 +149,7 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
     /** Runs {@code task} on the scheduler thread, waking it when it waits for requests. */
     public void post(Runnable task) {
         events.add(task);
-        if (waitingInPoll) {
-            intake.wakeUp();
-        }
+        intake.wakeUp();
     }
 
     /** A cancel from baton.control. */
@@ -152,9 +157,38 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         post(() -> cancelNow(requestId));
     }
 
-    /** Taking requests: subscribed, the whole pipeline connected, not shutting down. */
+    /** Taking requests: subscribed, the whole pipeline connected, not shutting down or draining. */
     public boolean ready() {
-        return thread.isAlive() && !stopping && linkOpen && intake.subscribed();
+        return thread.isAlive() && !stopping && drain.get() == Drain.SERVING && linkOpen && intake.subscribed();
+    }
+
+    /** Stops admitting requests and, once the running ones are done, leaves the consumer group. */
+    public void drain() {
+        if (drain.compareAndSet(Drain.SERVING, Drain.DRAINING)) {
+            LOG.infof("draining: no new requests; %d running", stats.running.get());
+        }
+    }
+
+    /**
+     * Takes requests again after {@link #drain()}: at once while still draining; after leaving the group, once the
+     * scheduler thread has rejoined it.
+     */
+    public void resume() {
+        if (drain.compareAndSet(Drain.DRAINING, Drain.SERVING)) {
+            LOG.info("drain undone: taking requests again");
+            return;
+        }
+        post(() -> {
+            if (drain.get() == Drain.DRAINED) {
+                intake.rejoin();
+                drain.set(Drain.SERVING);
+                LOG.info("drain undone: rejoined the consumer group");
+            }
+        });
+    }
+
+    public Drain drainState() {
+        return drain.get();
     }
 
     /** The loop is running (or finished a graceful stop) and did not crash. */
@@ -188,8 +222,20 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
                     break;
                 }
                 maintainLink();
-                boolean accepting = !stopping && link == Link.OPEN;
-                pollRequests(hasStepToRun() ? Duration.ZERO : WAIT, accepting);
+                finishDrain();
+                boolean accepting = !stopping && drain.get() == Drain.SERVING && link == Link.OPEN;
+                if (!intake.subscribed()) {
+                    // drained, out of the group: nothing to poll, so wait for an event alone
+                    Runnable event = events.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+                    if (event != null) {
+                        event.run();
+                    }
+                } else if (hasStepToRun()) {
+                    intake.poll(Duration.ZERO, accepting);
+                } else {
+                    // a request, or a posted event (a step's result), whichever comes first
+                    intake.pollUntilWoken(WAIT, accepting, () -> !events.isEmpty());
+                }
                 if (accepting) {
                     intake.admitQueued();
                 }
@@ -212,29 +258,18 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
         }
     }
 
-    /**
-     * Waits for requests and for posted events at once: while steps are in flight, a request published in the
-     * meantime is read as soon as the broker hands it over, not only when the next step's result wakes the loop, and
-     * a posted result ends the wait at once ({@link #post}). Set-then-check: an event posted before the flag was
-     * seen is found here, one posted after it wakes the poll.
-     */
-    private void pollRequests(Duration timeout, boolean accepting) {
-        if (timeout.isZero()) {
-            intake.poll(timeout, accepting);
-            return;
-        }
-        waitingInPoll = true;
-        try {
-            intake.poll(events.isEmpty() ? timeout : Duration.ZERO, accepting);
-        } finally {
-            waitingInPoll = false;
-        }
-    }
-
     private void runEvents() {
         Runnable event;
         while ((event = events.poll()) != null) {
             event.run();
+        }
+    }
+
+    private void finishDrain() {
+        if (drain.get() == Drain.DRAINING && live.isEmpty() && intake.onlyQueuedPending()
+                && drain.compareAndSet(Drain.DRAINING, Drain.DRAINED)) {
+            intake.leave();
+            LOG.info("drained: every running request finished; left the consumer group");
         }
     }
 

@@ -1,6 +1,7 @@
 package dev.baton.worker.app;
 
 import static io.restassured.RestAssured.given;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -82,6 +83,14 @@ class WorkerAppServesTheLastStageTest {
         assertTrue(metrics.contains(sampled) && !metrics.contains(sampled + "0.0"), metrics);
         assertTrue(metrics.contains("baton_worker_ready" + labels + " 1.0"), metrics);
         assertTrue(metrics.contains("baton_worker_step_compute_seconds{model="), metrics);
+    }
+
+    @Test
+    void onlyStageZeroCanBeDrained() {
+        given().get("/drain").then().statusCode(200).body("stage", equalTo(1)).body("state", equalTo("serving"))
+                .body("running", equalTo(0));
+        given().post("/drain").then().statusCode(409).body("error", containsString("drain stage 0"));
+        given().delete("/drain").then().statusCode(409);
     }
 
     private static void awaitReady() {
