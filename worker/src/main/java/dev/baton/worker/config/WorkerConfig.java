@@ -121,8 +121,11 @@ public interface WorkerConfig {
         @WithDefault("300")
         int steps();
 
-        /** Longest time the steps may take (paging the weights in comes first and is not limited by it). */
-        @WithDefault("3s")
+        /**
+         * Longest time the steps may take (paging the weights in comes first and is not limited by it). The first
+         * steps run interpreted and are by far the slowest; on a busy machine the first alone can take seconds.
+         */
+        @WithDefault("5s")
         Duration time();
     }
 }
