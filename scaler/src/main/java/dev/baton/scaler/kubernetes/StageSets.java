@@ -8,6 +8,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * The stage StatefulSets of the pipelines (found by a label selector, ordered by their {@code baton.dev/stage} label)
@@ -83,7 +84,7 @@ public final class StageSets {
         }
         Integer replicas = set.getSpec().getReplicas();
         int port = set.getSpec().getTemplate().getSpec().getContainers().stream()
-                .map(Container::getPorts).filter(p -> p != null).flatMap(List::stream)
+                .map(Container::getPorts).filter(Objects::nonNull).flatMap(List::stream)
                 .filter(p -> HTTP_PORT_NAME.equals(p.getName())).map(ContainerPort::getContainerPort)
                 .findFirst().orElse(8080);
         return new Stage(name, index, replicas == null ? 1 : replicas, set.getSpec().getServiceName(), port);

@@ -82,7 +82,12 @@ public final class PipelineScaler {
         int target = decider.decide(now, reading.lag(), current, reading.partitions());
         metrics.desiredPipelines.set(target);
         if (draining != null && draining.pipeline() != current - 1) {
-            draining = null; // someone else changed the count meanwhile
+            // someone else changed the count meanwhile: a pipeline that is no longer the highest must serve again
+            if (draining.pipeline() < current) {
+                drain.resume(draining.pipeline());
+            }
+            draining = null;
+            metrics.draining.set(-1);
         }
         if (draining != null) {
             continueDrain(now, pipelines, current, target);

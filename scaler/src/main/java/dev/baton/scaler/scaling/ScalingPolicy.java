@@ -7,7 +7,8 @@ import java.time.Duration;
  *
  * @param lagPerPipeline     requests (waiting or running) one pipeline should carry: about its max-batch, because
  *                           stage 0 commits a request only once it finished, so running requests count as lag too
- * @param minPipelines       never fewer (but never more than the partition count)
+ * @param minPipelines       never fewer (at least 1: without a pipeline the gateway refuses requests, so no lag
+ *                           would ever call one back; and never more than the partition count)
  * @param maxPipelines       never more; the request topic's partition count caps it as well, since a pipeline
  *                           beyond it would get no partition
  * @param tolerance          no change while lag / (pipelines × lagPerPipeline) stays within 1 ± tolerance
@@ -23,9 +24,10 @@ public record ScalingPolicy(int lagPerPipeline, int minPipelines, int maxPipelin
         if (lagPerPipeline < 1) {
             throw new IllegalArgumentException("lag per pipeline must be at least 1, got " + lagPerPipeline);
         }
-        if (minPipelines < 0 || maxPipelines < 1 || minPipelines > maxPipelines) {
-            throw new IllegalArgumentException("pipelines: need 0 <= min <= max and max >= 1, got min "
-                    + minPipelines + ", max " + maxPipelines);
+        if (minPipelines < 1 || minPipelines > maxPipelines) {
+            // with no pipeline the gateway answers 503 (no member in the group), so no lag could bring one back
+            throw new IllegalArgumentException("pipelines: need 1 <= min <= max, got min " + minPipelines + ", max "
+                    + maxPipelines);
         }
         if (tolerance < 0 || tolerance >= 1) {
             throw new IllegalArgumentException("tolerance must be in [0, 1), got " + tolerance);

@@ -57,6 +57,7 @@ final class ManifestChecks {
         budgetsSelectPods();
         kafkaResourcesNameTheCluster();
         theScalerMayDoItsJob();
+        gatewaysOwnDisjointReplyPartitions();
     }
 
     /** The partitions of the KafkaTopic whose topicName is {@code topic}. */
@@ -223,6 +224,32 @@ final class ManifestChecks {
         for (StatefulSet stage : selected) {
             assertTrue(stage.getSpec().getReplicas() <= max, name(stage) + " starts above max pipelines");
         }
+    }
+
+    private void gatewaysOwnDisjointReplyPartitions() {
+        List<Deployment> gateways = all(Deployment.class).stream().filter(d -> "gateway".equals(
+                d.getSpec().getTemplate().getMetadata().getLabels().get("app.kubernetes.io/component"))).toList();
+        assertTrue(!gateways.isEmpty(), "no gateway");
+        int partitions = topicPartitions(BatonTopic.REPLIES.topicName());
+        java.util.Set<Integer> owned = new java.util.HashSet<>();
+        for (Deployment gateway : gateways) {
+            String setting = env(gateway.getSpec().getTemplate().getSpec().getContainers().getFirst(),
+                    "BATON_GATEWAY_REPLY_PARTITIONS").getValue();
+            if (setting.equals("all")) {
+                assertEquals(1, gateways.size(), name(gateway) + " owns all reply partitions beside other gateways");
+                assertEquals(1, (int) gateway.getSpec().getReplicas(), name(gateway) + ": replicas would share them");
+                continue;
+            }
+            assertEquals(1, (int) gateway.getSpec().getReplicas(),
+                    name(gateway) + ": its replicas would own the same reply partitions");
+            for (String p : setting.split(",")) {
+                int partition = Integer.parseInt(p.strip());
+                assertTrue(partition >= 0 && partition < partitions,
+                        name(gateway) + ": reply partition " + partition + " does not exist");
+                assertTrue(owned.add(partition), "reply partition " + partition + " is owned twice");
+            }
+        }
+        assertTrue(owned.isEmpty() || owned.size() == partitions, "some reply partitions have no gateway: " + owned);
     }
 
     private static boolean allows(Role role, String group, String resource, String verb) {

@@ -40,11 +40,7 @@ class ManifestsHangTogetherTest {
     void theBaseHangsTogetherAndCarriesKafkasPartitionCounts() throws IOException {
         Path base = K8S.resolve("base");
         Map<String, Object> kustomization = kustomization(base);
-        List<HasMetadata> resources = new ArrayList<>();
-        for (Object file : list(kustomization, "resources")) {
-            resources.addAll(parse(Files.readString(base.resolve((String) file)), base.resolve((String) file)
-                    .toString()));
-        }
+        List<HasMetadata> resources = resources(base);
         for (Object generator : list(kustomization, "configMapGenerator")) {
             resources.add(generatedConfigMap(castMap(generator)));
         }
@@ -70,19 +66,15 @@ class ManifestsHangTogetherTest {
 
     @Test
     void everyOverlayNamesFilesAndTargetsThatExist() throws IOException {
-        List<HasMetadata> base = new ArrayList<>();
-        for (Object file : list(kustomization(K8S.resolve("base")), "resources")) {
-            base.addAll(parse(Files.readString(K8S.resolve("base").resolve((String) file)), (String) file));
-        }
+        List<HasMetadata> base = resources(K8S.resolve("base"));
         for (Path overlay : overlays()) {
             Map<String, Object> kustomization = kustomization(overlay);
             List<HasMetadata> own = new ArrayList<>(base);
             for (Object resource : list(kustomization, "resources")) {
                 Path path = overlay.resolve((String) resource).normalize();
                 assertTrue(Files.exists(path), overlay + " names " + resource + ", which does not exist");
-                if (Files.isRegularFile(path)) {
-                    own.addAll(parse(Files.readString(path), path.toString()));
-                }
+                own.addAll(Files.isRegularFile(path) ? parse(Files.readString(path), path.toString())
+                        : resources(path));
             }
             for (Object entry : list(kustomization, "patches")) {
                 Map<String, Object> patch = castMap(entry);
@@ -108,6 +100,17 @@ class ManifestsHangTogetherTest {
                         overlay + " sets the replicas of " + name + ", which does not exist");
             }
         }
+    }
+
+    /** The resources a kustomization lists, its own files and those of the kustomizations it names, as written. */
+    private static List<HasMetadata> resources(Path dir) throws IOException {
+        List<HasMetadata> resources = new ArrayList<>();
+        for (Object entry : list(kustomization(dir), "resources")) {
+            Path path = dir.resolve((String) entry).normalize();
+            resources.addAll(Files.isDirectory(path) ? resources(path)
+                    : parse(Files.readString(path), path.toString()));
+        }
+        return resources;
     }
 
     static List<HasMetadata> parse(String yaml, String source) {

@@ -24,8 +24,6 @@ class PipelineCountFollowsLagWithHysteresisTest {
         assertEquals(4, POLICY.recommend(64, 1, 8));
         assertEquals(6, POLICY.recommend(10_000, 2, 8), "at most max-pipelines");
         assertEquals(3, POLICY.recommend(10_000, 2, 3), "never above the partition count");
-        assertEquals(0, new ScalingPolicy(16, 0, 4, 0.1, Duration.ZERO, Duration.ZERO).recommend(0, 1, 8),
-                "min 0 lets the last pipeline go");
     }
 
     @Test
@@ -77,6 +75,8 @@ class PipelineCountFollowsLagWithHysteresisTest {
                 () -> new ScalingPolicy(0, 1, 4, 0.1, Duration.ZERO, Duration.ZERO));
         assertThrows(IllegalArgumentException.class,
                 () -> new ScalingPolicy(16, 5, 4, 0.1, Duration.ZERO, Duration.ZERO));
+        assertThrows(IllegalArgumentException.class,
+                () -> new ScalingPolicy(16, 0, 4, 0.1, Duration.ZERO, Duration.ZERO), "no pipeline, no way back");
         assertThrows(IllegalArgumentException.class,
                 () -> new ScalingPolicy(16, 1, 4, 1.5, Duration.ZERO, Duration.ZERO));
     }
