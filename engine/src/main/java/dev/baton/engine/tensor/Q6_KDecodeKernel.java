@@ -30,10 +30,10 @@ import jdk.incubator.vector.VectorOperators;
  * (stored with the activations) leaves it exactly: centring costs one subtraction per block instead of one per 64
  * values. Each int lane adds its two halves (sign-extended) and is multiplied by its group's scale.
  *
- * <p><b>Step 3, {@link #tileProducts}.</b> A transposing add tree over the 16 rows' int vectors of a block gives S of
- * row i in lane i (instead of a lane reduction per block and row, which cost as much as step 2), and the float
- * combination runs in 16 lanes, in block order with the operations of {@link SuperBlockFormat#blockProduct}, so the
- * result is bit-identical to the other kernels.
+ * <p><b>Step 3, {@link #tileProducts}.</b> A transposing add tree ({@link RowSumTree}) over the 16 rows' int vectors
+ * of a block gives S of row i in lane i (instead of a lane reduction per block and row, which cost as much as step 2),
+ * and the float combination runs in 16 lanes, in block order with the operations of
+ * {@link SuperBlockFormat#blockProduct}, so the result is bit-identical to the other kernels.
  *
  * <p>Each step runs over a whole tile in one call: with 3-block rows (768 columns) the per-call set-up of a per-row
  * call took a fifth of the time. No vector is live across a loop's back edge: an on-stack-replacement compile sees

@@ -12,7 +12,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The integer kernels' block sums are exact only within bounds: the K-quant kernels sum products in float lanes
- * (exact below 2^24; Q4_K's decode kernel in 16-bit lanes, exact only while eight products stay below 2^15; Q6_K's
+ * (exact below 2^24; Q4_K's decode kernel in 16-bit lanes, exact only while sixteen products stay below 2^15; Q6_K's
  * in wrapping 16-bit lanes, exact only while eight centred products stay below 2^15), the
  * 32-value types' decode kernels in 16-bit lanes (Q8_0 pairs of products, the nibble types whole centred blocks or
  * halves of them, wrapping modulo 2^16). Quantized Gaussian weights never come near those bounds, so here the blocks
