@@ -15,12 +15,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
 /**
  * With the warm-up on, every stage of a 3-stage pipeline runs its throwaway steps before it reports ready, frees
  * their KV memory, counts none of them as served steps, and the pipeline still generates exactly the engine's tokens,
- * greedy and seeded (the warm-up leaves nothing behind that a real sequence could see).
+ * greedy and seeded (the warm-up leaves nothing behind that a real sequence could see). While it runs the stage is
+ * not ready, and a shutdown stops it after the step under way.
  */
 class WarmupRunsBeforeServingAndLeavesNoTraceTest {
     private static final String BOOTSTRAP = KafkaBrokerResource.bootstrapServers();
@@ -68,6 +70,38 @@ class WarmupRunsBeforeServingAndLeavesNoTraceTest {
             for (int k = 0; k < 3; k++) {
                 PipelineMatchesEngineTest.awaitKvFree(pipeline.stage(k));
             }
+        }
+    }
+
+    @Test
+    void notReadyWhileWarmingUpAndAShutdownStopsTheWarmup() {
+        Path model = SharedFiles.model("stories260K.gguf");
+        StageRuntime stage = StageRuntime.start(WorkerConfigs.of(Map.of(
+                "baton.worker.model", model.toString(),
+                "baton.worker.threads", "1",
+                "baton.worker.consumer-group", "warmup-test-" + UUID.randomUUID(),
+                "baton.worker.warmup.steps", "100000000",
+                "baton.worker.warmup.time", "10m")), BOOTSTRAP);
+        long aSecondIn = System.nanoTime() + Duration.ofSeconds(1).toNanos();
+        while (System.nanoTime() < aSecondIn) { // the warm-up cannot end by itself within this test
+            assertEquals("warming up", stage.readinessProblem());
+            assertFalse(stage.ready());
+            sleep();
+        }
+        long closing = System.nanoTime();
+        stage.close();
+        assertTrue(System.nanoTime() - closing < Duration.ofSeconds(20).toNanos(), "close waits for one step, not"
+                + " for the warm-up's budget");
+        StageWarmup.Report report = stage.warmupReport().orElseThrow();
+        assertTrue(report.stopped(), "the shutdown stopped the warm-up: " + report);
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 
