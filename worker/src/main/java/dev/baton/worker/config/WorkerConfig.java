@@ -103,4 +103,29 @@ public interface WorkerConfig {
     /** How far back in baton.control a starting stage reads, so a cancel just before its start still counts. */
     @WithDefault("5m")
     Duration cancelLookback();
+
+    /** What the stage runs before it reports ready, so that the first requests run as fast as later ones. */
+    Warmup warmup();
+
+    /**
+     * The warm-up before a stage reports ready: page in the mapped weights of its range, then run throwaway steps of
+     * a few batch shapes so the JIT compiles the kernels. It ends after {@link #steps()} steps or {@link #time()},
+     * whichever comes first.
+     */
+    interface Warmup {
+        /** {@code false} (or {@code off}) skips it: the first requests then pay for compilation and page faults. */
+        @WithDefault("true")
+        boolean enabled();
+
+        /** Most throwaway steps, over all shapes (one prefill chunk, decode at batch 1, half and max-batch). */
+        @WithDefault("300")
+        int steps();
+
+        /**
+         * Longest time the steps may take (paging the weights in comes first and is not limited by it). The first
+         * steps run interpreted and are by far the slowest; on a busy machine the first alone can take seconds.
+         */
+        @WithDefault("5s")
+        Duration time();
+    }
 }

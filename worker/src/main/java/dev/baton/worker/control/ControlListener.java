@@ -111,6 +111,10 @@ public final class ControlListener implements AutoCloseable {
     @Override
     public void close() {
         running = false;
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close(); // stopped before it started (during the stage's warm-up)
+            return;
+        }
         consumer.wakeup();
         try {
             thread.join(5_000);

@@ -13,11 +13,13 @@ import dev.baton.worker.pipeline.StageEndpoint;
 import dev.baton.worker.pipeline.StageProcessor;
 import dev.baton.worker.scheduling.Scheduler;
 import dev.baton.worker.stage.ModelSlice;
+import dev.baton.worker.stage.StageWarmup;
 import dev.baton.worker.stats.StageStats;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -48,7 +50,11 @@ public final class StageRuntime implements AutoCloseable {
     private final Scheduler scheduler;
     private final ControlListener control;
     private final ScheduledExecutorService probe;
+    private final StageWarmup warmup;
+    private volatile Thread warmupThread;
     private volatile String nextStageProblem = "not checked yet";
+    private volatile boolean warming;
+    private volatile StageWarmup.Report warmupReport;
     private volatile boolean closing;
 
     private StageRuntime(WorkerConfig config, String bootstrapServers, ModelSlice slice) {
@@ -86,11 +92,14 @@ public final class StageRuntime implements AutoCloseable {
             t.setDaemon(true);
             return t;
         }) : null;
+        this.warmup = config.warmup().enabled() && config.warmup().steps() > 0
+                ? new StageWarmup(slice, config.warmup(), config.prefillChunk()) : null;
     }
 
     /**
-     * Loads the stage and starts it: stage 0 begins consuming once the pipeline behind it is connected; later
-     * stages wait for the previous stage to connect.
+     * Loads the stage and starts it: after the warm-up ({@code baton.worker.warmup.*}, in the background, while
+     * readiness says "warming up"), stage 0 begins consuming once the pipeline behind it is connected; later stages
+     * wait for the previous stage to connect.
      *
      * @throws IllegalArgumentException for a configuration that cannot work
      */
@@ -103,16 +112,53 @@ public final class StageRuntime implements AutoCloseable {
             slice.close();
             throw e;
         }
-        runtime.control.start();
-        if (runtime.scheduler != null) {
-            runtime.scheduler.start();
+        if (runtime.warmup == null) {
+            runtime.serve();
+        } else if (runtime.steps != null) {
+            // later stages: the step thread warms up first, so a stream's steps queue behind it
+            runtime.warming = true;
+            runtime.steps.execute(runtime::warmUp);
+            runtime.serve();
+        } else {
+            runtime.warming = true;
+            runtime.warmupThread = Thread.ofPlatform().name("baton-stage0-warmup").start(() -> {
+                runtime.warmUp();
+                runtime.serveUnlessClosing();
+            });
         }
-        if (runtime.probe != null) {
-            runtime.probe.scheduleWithFixedDelay(runtime::checkNextStage, 0, 1, TimeUnit.SECONDS);
+        return runtime;
+    }
+
+    /** Runs the warm-up; before anything else touches the slice (stage 0: before its scheduler starts). */
+    private void warmUp() {
+        try {
+            StageWarmup.Report report = warmup.run(() -> closing);
+            warmupReport = report;
+            LOG.infof("stage %d warm-up: %s", slice.stageIndex(), report);
+        } catch (RuntimeException e) {
+            // a broken model fails real steps the same way, each with an error to its client; the stage still serves
+            LOG.errorf(e, "stage %d warm-up failed; serving without it", slice.stageIndex());
+        } finally {
+            warming = false;
+        }
+    }
+
+    private synchronized void serveUnlessClosing() {
+        if (!closing) {
+            serve();
+        }
+    }
+
+    private void serve() {
+        control.start();
+        if (scheduler != null) {
+            scheduler.start();
+        }
+        if (probe != null) {
+            probe.scheduleWithFixedDelay(this::checkNextStage, 0, 1, TimeUnit.SECONDS);
         }
         LOG.infof("stage %d of %d serving blocks %s of %s (%s)", slice.stageIndex(), slice.stageCount(),
                 slice.range(), slice.modelName(), slice.describe(false).getModel().getDigest());
-        return runtime;
     }
 
     private void onCancel(String requestId) {
@@ -149,6 +195,11 @@ public final class StageRuntime implements AutoCloseable {
         return stats;
     }
 
+    /** What the warm-up did, once it has finished; empty while it runs, when it is off or when it failed. */
+    public Optional<StageWarmup.Report> warmupReport() {
+        return Optional.ofNullable(warmupReport);
+    }
+
     /**
      * Ready to work: the slice is loaded (it is, once this object exists), the control topic is read, and the next
      * stage is reachable and fits (stage 0: the whole pipeline stream is open and the consumer subscribed).
@@ -161,6 +212,9 @@ public final class StageRuntime implements AutoCloseable {
     public String readinessProblem() {
         if (closing) {
             return "shutting down";
+        }
+        if (warming) {
+            return "warming up";
         }
         if (!control.assigned()) {
             return "not reading baton.control yet";
@@ -227,6 +281,9 @@ public final class StageRuntime implements AutoCloseable {
         m.put("layers", Map.of("from", slice.range().from(), "to", slice.range().to()));
         m.put("ready", ready());
         m.put("drain", drainState().name().toLowerCase(Locale.ROOT));
+        warmupReport().ifPresent(w -> m.put("warmup", Map.of("steps", w.steps(),
+                "stepMillis", w.stepTime().toMillis(), "pagedInBytes", w.pagedInBytes(),
+                "pageInMillis", w.pageInTime().toMillis())));
         m.putAll(stats.snapshot());
         return m;
     }
@@ -237,7 +294,17 @@ public final class StageRuntime implements AutoCloseable {
      */
     @Override
     public void close() {
-        closing = true;
+        synchronized (this) {
+            closing = true;
+        }
+        Thread warmer = warmupThread;
+        if (warmer != null) {
+            try {
+                warmer.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (scheduler != null) {
             scheduler.close();
         }

@@ -583,6 +583,10 @@ public final class Scheduler implements RequestIntake.Admission, AutoCloseable {
      */
     @Override
     public void close() {
+        if (thread.getState() == Thread.State.NEW) {
+            intake.close(); // stopped before it started (during the stage's warm-up): nothing was read
+            return;
+        }
         post(() -> {
             if (!stopping) {
                 stopping = true;

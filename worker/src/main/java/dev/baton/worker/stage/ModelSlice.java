@@ -1,6 +1,7 @@
 package dev.baton.worker.stage;
 
 import dev.baton.engine.gguf.GgufFile;
+import dev.baton.engine.gguf.GgufTensorInfo;
 import dev.baton.engine.model.ActivationEncoding;
 import dev.baton.engine.model.KvCacheConfig;
 import dev.baton.engine.model.LayerRange;
@@ -17,6 +18,7 @@ import dev.baton.proto.StageLayers;
 import dev.baton.worker.config.WorkerConfig;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
@@ -259,6 +261,44 @@ public final class ModelSlice implements AutoCloseable {
 
     public ActivationEncoding encoding() {
         return encoding;
+    }
+
+    /**
+     * Reads every page of this range's tensors once, so the first steps do not wait for the operating system to fetch
+     * the mapped weights from disk (the page cache may drop them again under memory pressure, as for any mapping).
+     *
+     * @return the bytes paged in
+     */
+    public long pageInWeights() {
+        long bytes = 0;
+        for (GgufTensorInfo tensor : file.tensors()) {
+            if (usedByThisRange(tensor.name())) {
+                MemorySegment data = file.tensorData(tensor);
+                if (data.isMapped()) {
+                    data.load();
+                }
+                bytes += data.byteSize();
+            }
+        }
+        return bytes;
+    }
+
+    private boolean usedByThisRange(String tensor) {
+        if (tensor.startsWith("blk.")) {
+            int end = tensor.indexOf('.', 4);
+            try {
+                int block = Integer.parseInt(tensor.substring(4, end < 0 ? tensor.length() : end));
+                return block >= range().from() && block < range().to();
+            } catch (NumberFormatException e) {
+                return false;
+            }
+        }
+        return switch (tensor) {
+            case "token_embd.weight" -> isFirst() || (isLast() && file.tensor("output.weight").isEmpty());
+            case "output.weight", "output_norm.weight" -> isLast();
+            case "rope_freqs.weight" -> true;
+            default -> false;
+        };
     }
 
     /** How this stage describes itself to its neighbours; {@code ready} as given. */

@@ -61,6 +61,7 @@ class WorkerAppServesTheLastStageTest {
                      "baton.worker.threads", "1",
                      "baton.worker.consumer-group", group,
                      "baton.worker.shutdown-grace", "2s",
+                     "baton.worker.warmup.enabled", "false",
                      "baton.worker.next", "127.0.0.1:" + root.getPort())), bootstrap)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             while (!first.ready()) {

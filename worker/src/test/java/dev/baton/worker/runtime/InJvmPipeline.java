@@ -56,6 +56,7 @@ public final class InJvmPipeline implements AutoCloseable {
             config.put("baton.worker.threads", "1");
             config.put("baton.worker.consumer-group", group);
             config.put("baton.worker.shutdown-grace", "2s");
+            config.put("baton.worker.warmup.enabled", "false"); // tests stay quick; extra may turn it on
             if (next != null) {
                 config.put("baton.worker.next", next);
             }
