@@ -26,15 +26,18 @@ import jdk.incubator.vector.VectorOperators;
  * staged.
  *
  * <p><b>Step 2, {@link #scaledGroupSums}.</b> The second fold level (h = 4) of a block's two staged halves leaves in
- * each short lane 8 products of one group of 32 (|·| ≤ 8·15·127, a short), adjacent lanes sharing a group; their sum
- * (16 products, still a short) is formed within each int lane by a shift-add and multiplied by the group's scale. d and
- * dmin go to float arrays, the eight 6-bit mins as two ints to the tile's min table.
+ * each short lane 8 products of one group of 32 (|·| ≤ 8·31·127 with Q5_K's five-bit values, still a short), adjacent
+ * lanes sharing a group; each int lane adds its two halves, sign-extended, and is multiplied by the group's scale. d
+ * and dmin go to float arrays, the eight 6-bit mins as two ints to the tile's min table.
  *
  * <p><b>Step 3, {@link #tileProducts}.</b> Per block, {@link RowSumTree} leaves S of row i in lane i; M, the mins
  * times the activation sums of their groups, is computed for all 16 rows at once from the min table (two rows' mins
  * per vector, one byte of each int lane per group, the activation sums broadcast in pairs) instead of a product and
  * lane reduction per row. Each lane then adds {@code (d·da)·S − (dmin·da)·M} in block order, the float operations of
  * {@link SuperBlockFormat#blockProduct}, so the result is bit-identical to the other kernels.
+ *
+ * <p>Q5_K shares the layout ahead of the quants, the quants' order and so the arranged activations, steps 2 and 3:
+ * only its step 1 differs ({@link Q5_KDecodeKernel}).
  *
  * <p>Each step runs over a whole tile per call and is its own compilation unit; no vector is live across a loop's
  * back edge or passed to a method of ours (see {@link Q6_KDecodeKernel} for why both matter).
@@ -138,18 +141,19 @@ final class Q4_KDecodeKernel {
      * {@code scales[16k + row]}, its dmin to {@code scales[16·blocks + 16k + row]} and its mins to the min table at
      * {@code groupSums[mins ..]} ({@link #minTableIndex}).
      */
-    static void scaledGroupSums(short[] stage, MemorySegment w, long first, int count, int blocks, int[] groupSums,
-            int mins, float[] scales) {
+    static void scaledGroupSums(short[] stage, MemorySegment w, long first, int count, int blockBytes, int blocks,
+            int[] groupSums, int mins, float[] scales) {
         for (int i = 0, k = 0, r = 0; i < count; i++) {
             VectorMask<Short> upper4 = VectorMask.fromLong(ShortLaneFold.S, 0xF0F0F0F0L);
             ShortVector cross4 = ShortVector.fromArray(ShortLaneFold.S, CROSS4, 0);
             ByteVector laneGroups = ByteVector.fromArray(ShortLaneFold.B16, INT_LANE_GROUPS, 0);
-            long blk = first + (long) BYTES * i;
+            long blk = first + (long) blockBytes * i;
             ShortVector u0 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i);
             ShortVector u1 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32);
             IntVector f = u0.blend(u1, upper4).add(cross4.selectFrom(u0, u1)).reinterpretAsInts();
-            // the high half of each int lane becomes the sum of both halves, then is shifted down with its sign
-            IntVector pairs = f.add(f.lanewise(VectorOperators.LSHL, 16)).lanewise(VectorOperators.ASHR, 16);
+            // both halves of each int lane sign-extended and added (Q5_K's 16 products overflow a short)
+            IntVector pairs = f.lanewise(VectorOperators.ASHR, 16)
+                    .add(f.lanewise(VectorOperators.LSHL, 16).lanewise(VectorOperators.ASHR, 16));
             long head = w.get(LittleEndian.LONG, blk);
             int fieldLow = (int) (head >>> 32);
             int fieldMid = w.get(LittleEndian.INT, blk + ScaleMinSuperBlockFormat.SCALES + 4);

@@ -12,8 +12,8 @@ import java.util.Arrays;
  * <p>Rows are processed in tiles of {@link #TILE}; except in place, each weight super-block is unpacked once per
  * multiply ({@link SuperBlockFormat#unpack}) and reused for every activation row:
  * <ul>
- * <li><b>in place</b> (Q4_K and Q6_K, batch below {@link #PANEL_MIN_BATCH}): {@link Q4_KDecodeKernel} and
- * {@link Q6_KDecodeKernel} read the quants straight from the weights and multiply in 16-bit lanes
+ * <li><b>in place</b> (Q4_K, Q5_K and Q6_K, batch below {@link #PANEL_MIN_BATCH}): {@link Q4_KDecodeKernel},
+ * {@link Q5_KDecodeKernel} and {@link Q6_KDecodeKernel} read the quants straight from the weights and multiply in 16-bit lanes
  * ({@link ShortLaneFold}), a tile of rows per call and step. Each type has its own tile loop here, so that every
  * step's call site sees one kernel (with two types behind one call site C2 inlined both, passed its node limit and
  * allocated).</li>
@@ -43,6 +43,8 @@ final class SuperBlockMatrix extends TiledMatrix {
     private final int blockBytes;
     /** Decode takes {@link Q4_KDecodeKernel}. */
     private final boolean fourBitInPlace;
+    /** Decode takes {@link Q5_KDecodeKernel} (with Q4_K's steps 2 and 3). */
+    private final boolean fiveBitInPlace;
     /** Decode takes {@link Q6_KDecodeKernel}. */
     private final boolean sixBitInPlace;
 
@@ -55,6 +57,7 @@ final class SuperBlockMatrix extends TiledMatrix {
         this.blocks = cols / BLOCK;
         this.blockBytes = format.type().blockBytes();
         this.fourBitInPlace = format.type() == GgmlType.Q4_K && Q4_KDecodeKernel.AVAILABLE;
+        this.fiveBitInPlace = format.type() == GgmlType.Q5_K && Q4_KDecodeKernel.AVAILABLE;
         this.sixBitInPlace = format.type() == GgmlType.Q6_K && Q6_KDecodeKernel.AVAILABLE;
     }
 
@@ -73,7 +76,7 @@ final class SuperBlockMatrix extends TiledMatrix {
             job.activations = q;
             if (sixBitInPlace) {
                 job.activationShorts = Q6_KDecodeKernel.arrangeActivations(q, batch, cols, scratch);
-            } else if (fourBitInPlace) {
+            } else if (fourBitInPlace || fiveBitInPlace) {
                 job.activationShorts = Q4_KDecodeKernel.arrangeActivations(q, sums, batch, cols, scratch);
             } else {
                 job.activationShorts = null;
@@ -127,16 +130,19 @@ final class SuperBlockMatrix extends TiledMatrix {
                 batchLaneTile(r0, nr, job, scratch);
             } else if (sixBitInPlace) {
                 rowTileSixBit(r0, nr, job, scratch);
-            } else if (fourBitInPlace) {
-                rowTileFourBit(r0, nr, job, scratch);
+            } else if (fourBitInPlace || fiveBitInPlace) {
+                rowTileScaleMin(r0, nr, job, scratch);
             } else {
                 rowTile(r0, nr, job, scratch);
             }
         }
     }
 
-    /** {@link Q4_KDecodeKernel}'s three steps over one tile, per activation row. */
-    private void rowTileFourBit(int r0, int nr, MatmulJob job, Scratch scratch) {
+    /**
+     * {@link Q4_KDecodeKernel}'s three steps over one tile, per activation row, step 1 of Q5_K from
+     * {@link Q5_KDecodeKernel} (two static calls: each call site sees one kernel).
+     */
+    private void rowTileScaleMin(int r0, int nr, MatmulJob job, Scratch scratch) {
         int count = nr * blocks;
         short[] stage = scratch.foldStage(64 * count);
         int[] groupSums = scratch.tileSums(Q4_KDecodeKernel.groupSumsLength(blocks));
@@ -146,8 +152,12 @@ final class SuperBlockMatrix extends TiledMatrix {
         int mins = Q4_KDecodeKernel.minTable(blocks);
         for (int b = 0; b < job.batch; b++) {
             int a = b * blocks * Q4_KDecodeKernel.SHORTS_PER_BLOCK;
-            Q4_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
-            Q4_KDecodeKernel.scaledGroupSums(stage, data, first, count, blocks, groupSums, mins, scales);
+            if (fiveBitInPlace) {
+                Q5_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
+            } else {
+                Q4_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
+            }
+            Q4_KDecodeKernel.scaledGroupSums(stage, data, first, count, blockBytes, blocks, groupSums, mins, scales);
             Q4_KDecodeKernel.tileProducts(groupSums, scales, blocks, job.activationShorts, a, job.activationScales,
                     b * blocks, out);
             System.arraycopy(out, 0, job.out, b * rows + r0, nr);

@@ -55,7 +55,7 @@ class StepAllocatesNothingTest {
      * long as a real decoder's (kernels, attention, SwiGLU) still allocate nothing, in every JVM.
      */
     @ParameterizedTest(name = "{0}")
-    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q5_1", "Q4_K", "Q6_K", "F32", "F16"})
+    @EnumSource(value = GgmlType.class, names = {"Q8_0", "Q4_0", "Q5_1", "Q4_K", "Q5_K", "Q6_K", "F32", "F16"})
     void stepsAllocateNothingEvenWhenTheEnginesOwnMethodsAreNotInlined(GgmlType type)
             throws IOException, InterruptedException {
         Path model = tmp.resolve("decode-768-" + type + ".gguf");
