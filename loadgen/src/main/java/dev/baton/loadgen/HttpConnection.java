@@ -11,7 +11,6 @@ import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
-import java.util.Locale;
 import javax.net.ssl.SSLParameters;
 import javax.net.ssl.SSLSocket;
 import javax.net.ssl.SSLSocketFactory;
@@ -110,41 +109,17 @@ final class HttpConnection implements AutoCloseable {
         if (statusLine == null) {
             throw new IOException("the server closed the connection without answering");
         }
-        String[] parts = statusLine.split(" ", 3);
-        if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-            throw new IOException("not an HTTP/1.x status line: " + statusLine);
-        }
-        int status;
-        try {
-            status = Integer.parseInt(parts[1]);
-        } catch (NumberFormatException e) {
-            throw new IOException("not an HTTP/1.x status line: " + statusLine);
-        }
-        long length = -1;
-        boolean chunked = false;
-        boolean close = parts[0].equals("HTTP/1.0");
+        ResponseHead head = new ResponseHead(statusLine);
         String header;
         while ((header = line()) != null && !header.isEmpty()) {
-            int colon = header.indexOf(':');
-            if (colon <= 0) {
-                continue;
-            }
-            String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-            String value = header.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-            switch (name) {
-                case "content-length" -> length = Long.parseLong(value);
-                case "transfer-encoding" -> chunked = value.endsWith("chunked");
-                case "connection" -> close = value.contains("close") || (close && !value.contains("keep-alive"));
-                default -> {
-                }
-            }
+            head.header(header);
         }
         if (header == null) {
             throw new IOException("the connection ended in the response head");
         }
-        reusable = !close && (chunked || length >= 0);
-        InputStream body = chunked ? new ChunkedBody() : length >= 0 ? new FixedBody(length) : in;
-        return new Response(status, body);
+        reusable = !head.close();
+        InputStream body = head.chunked() ? new ChunkedBody() : head.length() >= 0 ? new FixedBody(head.length()) : in;
+        return new Response(head.status(), body);
     }
 
     /** A CRLF- (or LF-) terminated line of the response head or a chunk header, without its end; null at the end of the stream. */

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import java.util.Locale;
 
 /**
  * One HTTP/1.1 response read as its bytes arrive, in whatever pieces the socket hands over: the status, then the
@@ -29,9 +28,7 @@ final class ResponseLines {
     private final LineBuffer headLine = new LineBuffer(128);
     private final LineBuffer bodyLine = new LineBuffer(512);
     private Phase phase = Phase.STATUS;
-    private long length = -1;
-    private boolean chunked;
-    private boolean close;
+    private ResponseHead head;
     private long left;
 
     ResponseLines(Listener listener) {
@@ -74,35 +71,26 @@ final class ResponseLines {
 
     /** Whether the connection may carry another request after this response. */
     boolean reusable() {
-        return phase == Phase.DONE && !close;
+        return phase == Phase.DONE && !head.close();
     }
 
     private void onHeadLine(String line) throws IOException {
         switch (phase) {
             case STATUS -> {
-                String[] parts = line.split(" ", 3);
-                if (parts.length < 2 || !parts[0].startsWith("HTTP/1.")) {
-                    throw new IOException("not an HTTP/1.x status line: " + line);
-                }
-                try {
-                    listener.status(Integer.parseInt(parts[1]));
-                } catch (NumberFormatException e) {
-                    throw new IOException("not an HTTP/1.x status line: " + line);
-                }
-                close = parts[0].equals("HTTP/1.0");
+                head = new ResponseHead(line);
+                listener.status(head.status());
                 phase = Phase.HEADERS;
             }
             case HEADERS -> {
                 if (line.isEmpty()) {
-                    phase = chunked ? Phase.CHUNK_SIZE : length >= 0 ? Phase.SIZED : Phase.TO_CLOSE;
-                    left = length;
-                    close |= phase == Phase.TO_CLOSE;
+                    phase = head.chunked() ? Phase.CHUNK_SIZE : head.length() >= 0 ? Phase.SIZED : Phase.TO_CLOSE;
+                    left = head.length();
                     if (phase == Phase.SIZED && left == 0) {
                         phase = finish();
                     }
                     return;
                 }
-                header(line);
+                head.header(line);
             }
             case CHUNK_SIZE -> {
                 int extension = line.indexOf(';');
@@ -123,21 +111,6 @@ final class ResponseLines {
         }
     }
 
-    private void header(String header) {
-        int colon = header.indexOf(':');
-        if (colon <= 0) {
-            return;
-        }
-        String name = header.substring(0, colon).trim().toLowerCase(Locale.ROOT);
-        String value = header.substring(colon + 1).trim().toLowerCase(Locale.ROOT);
-        switch (name) {
-            case "content-length" -> length = Long.parseLong(value);
-            case "transfer-encoding" -> chunked = value.endsWith("chunked");
-            case "connection" -> close = value.contains("close") || (close && !value.contains("keep-alive"));
-            default -> {
-            }
-        }
-    }
 
     /** The rest of a head (or chunk framing) line, or null while its end has not arrived. */
     private String headLine(ByteBuffer in) throws IOException {
