@@ -1,5 +1,6 @@
 package dev.baton.gateway;
 
+import dev.baton.kafka.ConsumerGroups;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.time.Duration;
@@ -45,7 +46,7 @@ public interface GatewayConfig {
     Duration replyTimeout();
 
     /** The consumer group of the pipelines' stage 0; without a member there, requests are answered 503. */
-    @WithDefault("baton-pipelines")
+    @WithDefault(ConsumerGroups.PIPELINES)
     String pipelineGroup();
 
     /** How often the pipeline group is looked at. */

@@ -203,12 +203,11 @@ final class HttpConnection implements AutoCloseable {
                 reusable = false;
                 throw new IOException("the connection ended between chunks");
             }
-            int extension = size.indexOf(';');
             try {
-                chunkLeft = Long.parseLong((extension >= 0 ? size.substring(0, extension) : size).trim(), 16);
-            } catch (NumberFormatException e) {
+                chunkLeft = ResponseHead.chunkSize(size);
+            } catch (IOException e) {
                 reusable = false;
-                throw new IOException("not a chunk size: " + size);
+                throw e;
             }
             if (chunkLeft > 0) {
                 return true;

@@ -45,6 +45,16 @@ final class ResponseHead {
         }
     }
 
+    /** The size a chunked body's size line announces (hex, chunk extensions ignored). */
+    static long chunkSize(String line) throws IOException {
+        int extension = line.indexOf(';');
+        try {
+            return Long.parseLong((extension >= 0 ? line.substring(0, extension) : line).trim(), 16);
+        } catch (NumberFormatException e) {
+            throw new IOException("not a chunk size: " + line);
+        }
+    }
+
     int status() {
         return status;
     }

@@ -93,12 +93,7 @@ final class ResponseLines {
                 head.header(line);
             }
             case CHUNK_SIZE -> {
-                int extension = line.indexOf(';');
-                try {
-                    left = Long.parseLong((extension >= 0 ? line.substring(0, extension) : line).trim(), 16);
-                } catch (NumberFormatException e) {
-                    throw new IOException("not a chunk size: " + line);
-                }
+                left = ResponseHead.chunkSize(line);
                 phase = left > 0 ? Phase.CHUNK_DATA : Phase.TRAILERS;
             }
             case CHUNK_END -> phase = Phase.CHUNK_SIZE; // the CRLF after a chunk's data

@@ -1,6 +1,7 @@
 package dev.baton.replay;
 
 import dev.baton.kafka.BatonTopic;
+import dev.baton.kafka.ConsumerGroups;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -59,7 +60,7 @@ record ReplayOptions(String bootstrap, RequestSelection selection, Mode mode, St
         int concurrency = 8;
         Duration timeout = Duration.ofMinutes(5);
         String topic = BatonTopic.REQUESTS.topicName();
-        String pipelineGroup = "baton-pipelines";
+        String pipelineGroup = ConsumerGroups.PIPELINES;
         boolean json = false;
         for (int i = 0; i < args.length; i++) {
             String flag = args[i];

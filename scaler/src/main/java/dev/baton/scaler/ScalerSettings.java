@@ -1,6 +1,7 @@
 package dev.baton.scaler;
 
 import dev.baton.kafka.BatonTopic;
+import dev.baton.kafka.ConsumerGroups;
 import dev.baton.scaler.scaling.ScalingPolicy;
 import java.time.Duration;
 import java.util.Locale;
@@ -27,7 +28,7 @@ public record ScalerSettings(String bootstrapServers, String namespace, String i
         return new ScalerSettings(r.text("kafka.bootstrap.servers", "127.0.0.1:19092"),
                 r.text("baton.scaler.namespace", "default"), r.text("baton.scaler.identity", hostName()),
                 r.text("baton.scaler.stage-selector", "app.kubernetes.io/name=baton-worker"),
-                r.text("baton.scaler.consumer-group", "baton-pipelines"),
+                r.text("baton.scaler.consumer-group", ConsumerGroups.PIPELINES),
                 r.text("baton.scaler.request-topic", BatonTopic.REQUESTS.topicName()), policy,
                 r.duration("baton.scaler.interval", "15s"), r.duration("baton.scaler.drain-timeout", "10m"),
                 r.text("baton.scaler.lease", "baton-scaler"), r.duration("baton.scaler.lease-duration", "15s"),

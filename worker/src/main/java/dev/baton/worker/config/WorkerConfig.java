@@ -1,5 +1,6 @@
 package dev.baton.worker.config;
 
+import dev.baton.kafka.ConsumerGroups;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -87,7 +88,7 @@ public interface WorkerConfig {
     String activations();
 
     /** The consumer group of stage 0 on baton.requests: all pipelines serving the model share it. */
-    @WithDefault("baton-pipelines")
+    @WithDefault(ConsumerGroups.PIPELINES)
     String consumerGroup();
 
     /**
