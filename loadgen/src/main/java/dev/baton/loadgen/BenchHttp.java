@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -52,12 +53,14 @@ public final class BenchHttp {
                     throw new IllegalStateException("every warm-up request failed, e.g. " + warm.getFirst().error());
                 }
             }
+            long cpuBefore = processCpuNanos();
             long start = System.nanoTime();
             List<StreamedRequest.Timing> timings = clients.drive(options.concurrency(), options.requests());
             long wall = System.nanoTime() - start;
+            long cpu = cpuBefore < 0 ? -1 : processCpuNanos() - cpuBefore;
             timings.stream().filter(t -> t.error() != null).limit(3)
                     .forEach(t -> System.err.println("bench-http: request failed: " + t.error()));
-            return BenchReport.of(options.concurrency(), timings, wall);
+            return BenchReport.of(options.concurrency(), timings, wall, cpu);
         }
     }
 
@@ -109,6 +112,11 @@ public final class BenchHttp {
         public void close() {
             connections.forEach(HttpConnection::close);
         }
+    }
+
+    /** This process's CPU time (all threads, the JIT's included), or -1 where the platform does not tell. */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
     }
 
     private static String firstModel(BenchOptions options) {

@@ -204,7 +204,8 @@ final class HttpConnection implements AutoCloseable {
                 throw new IOException("the connection ended between chunks");
             }
             try {
-                chunkLeft = ResponseHead.chunkSize(size);
+                byte[] sizeLine = size.getBytes(StandardCharsets.ISO_8859_1);
+                chunkLeft = ResponseHead.chunkSize(sizeLine, 0, sizeLine.length);
             } catch (IOException e) {
                 reusable = false;
                 throw e;

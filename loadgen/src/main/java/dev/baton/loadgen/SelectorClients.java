@@ -7,9 +7,11 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * C streaming clients driven by one thread: each keeps a kept-alive HTTP/1.1 connection (non-blocking, no Nagle
@@ -64,11 +66,9 @@ final class SelectorClients implements BenchHttp.Clients {
         }
         try {
             while (active > 0) {
-                selector.select(Math.max(1, Duration.ofNanos(nextDeadline() - System.nanoTime()).toMillis()));
-                for (SelectionKey key : selector.selectedKeys()) {
-                    ((Client) key.attachment()).ready(key);
-                }
-                selector.selectedKeys().clear();
+                // the ready keys straight to their clients: no selected-key set to fill and empty per wake-up
+                selector.select(key -> ((Client) key.attachment()).ready(key),
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextDeadline() - System.nanoTime())));
                 long now = System.nanoTime();
                 for (Client client : all) {
                     if (client.busy && now - client.lastActivity > timeoutNanos) {
@@ -195,14 +195,14 @@ final class SelectorClients implements BenchHttp.Clients {
         }
 
         @Override
-        public void line(String line) throws IOException {
+        public void line(byte[] bytes, int from, int to) throws IOException {
             if (status != 200) {
                 if (errorLine == null) {
-                    errorLine = line.length() > 300 ? line.substring(0, 300) : line;
+                    errorLine = new String(bytes, from, Math.min(to - from, 300), StandardCharsets.UTF_8);
                 }
                 return;
             }
-            timing.line(line, lastActivity);
+            timing.line(bytes, from, to, lastActivity);
         }
 
         private void finish() {

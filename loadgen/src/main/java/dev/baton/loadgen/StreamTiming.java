@@ -1,6 +1,7 @@
 package dev.baton.loadgen;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -9,6 +10,10 @@ import java.util.Arrays;
  * server sends one, else from the text chunks. Fed line by line, whoever reads the connection.
  */
 final class StreamTiming {
+    private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+
+    private final StreamChunk chunk = new StreamChunk();
     private final long start;
     private long first;
     private long last;
@@ -26,22 +31,30 @@ final class StreamTiming {
     }
 
     /**
-     * One line of the event stream, read at {@code now}; true once the stream is over for the client ({@code [DONE]}
-     * or an error event). A line that is not a JSON chunk fails the request.
+     * One line of the event stream, {@code bytes[from, to)} without its line end, read at {@code now}; true once the
+     * stream is over for the client ({@code [DONE]} or an error event). A {@code data:} line that is not a
+     * well-formed completion chunk fails the request.
      */
-    boolean line(String line, long now) throws IOException {
+    boolean line(byte[] bytes, int from, int to, long now) throws IOException {
         if (done || error != null) {
             return true;
         }
-        if (!line.startsWith("data:")) {
+        if (!startsWith(bytes, from, to, DATA)) {
             return false;
         }
-        String data = line.substring(5).strip();
-        if (data.equals("[DONE]")) {
+        int payload = from + DATA.length;
+        while (payload < to && isSpace(bytes[payload])) {
+            payload++;
+        }
+        int payloadEnd = to;
+        while (payloadEnd > payload && isSpace(bytes[payloadEnd - 1])) {
+            payloadEnd--;
+        }
+        if (Arrays.equals(bytes, payload, payloadEnd, DONE, 0, DONE.length)) {
             done = true;
             return true;
         }
-        StreamChunk chunk = StreamChunk.parse(data);
+        chunk.read(bytes, payload, payloadEnd);
         if (chunk.error() != null) {
             error = "stream error: " + chunk.error();
             return true;
@@ -50,7 +63,7 @@ final class StreamTiming {
             usageTokens = chunk.completionTokens();
             prefillMs = chunk.prefillMs();
         }
-        if (chunk.text().isEmpty()) {
+        if (chunk.textLength() == 0) {
             return false;
         }
         textChunks++;
@@ -66,6 +79,12 @@ final class StreamTiming {
         return false;
     }
 
+    /** A line read as text (the blocking client's reader): the same as its UTF-8 bytes. */
+    boolean line(String line, long now) throws IOException {
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        return line(bytes, 0, bytes.length, now);
+    }
+
     /** What the request measured, once its stream ended (with or without [DONE]). */
     StreamedRequest.Timing result() {
         if (error != null) {
@@ -79,5 +98,14 @@ final class StreamTiming {
         }
         return new StreamedRequest.Timing(first - start, Arrays.copyOf(gaps, gapCount),
                 usageTokens >= 0 ? usageTokens : textChunks, prefillMs, null);
+    }
+
+    private static boolean startsWith(byte[] bytes, int from, int to, byte[] prefix) {
+        return to - from >= prefix.length && Arrays.equals(bytes, from, from + prefix.length, prefix, 0, prefix.length);
+    }
+
+    /** Around a data line's payload (SSE puts a space after the colon; the JSON reader checks what is inside). */
+    private static boolean isSpace(byte b) {
+        return b == ' ' || b == '\t';
     }
 }

@@ -35,8 +35,8 @@ class ResponseLinesFramesBodiesReadInPiecesTest {
             }
 
             @Override
-            public void line(String line) {
-                lines.add(line);
+            public void line(byte[] bytes, int from, int to) {
+                lines.add(new String(bytes, from, to - from, StandardCharsets.UTF_8));
             }
         });
         byte[] bytes = response.getBytes(StandardCharsets.UTF_8);
