@@ -1,7 +1,5 @@
 package dev.baton.loadgen;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -19,6 +17,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each has a thread and a blocking connection.
  */
 public final class BenchHttp {
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+
     private BenchHttp() {
     }
 
@@ -120,21 +121,62 @@ public final class BenchHttp {
     }
 
     private static String firstModel(BenchOptions options) {
+        byte[] body;
         HttpConnection connection = new HttpConnection(options.url(), options.timeout());
         try (connection) {
             HttpConnection.Response response = connection.exchange("GET", "/v1/models", null, null,
                     StreamedRequest.authorization(options));
-            String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+            body = response.body().readAllBytes();
             if (response.status() != 200) {
-                throw new IllegalStateException("GET /v1/models answered " + response.status() + ": " + body);
+                throw new IllegalStateException("GET /v1/models answered " + response.status() + ": "
+                        + new String(body, StandardCharsets.UTF_8));
             }
-            JsonNode models = new ObjectMapper().readTree(body).path("data");
-            if (models.isEmpty()) {
-                throw new IllegalStateException("GET /v1/models lists no model");
-            }
-            return models.get(0).path("id").asText();
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach " + options.url() + ": " + e);
         }
+        try {
+            String id = firstModelId(body);
+            if (id == null) {
+                throw new IllegalStateException("GET /v1/models lists no model");
+            }
+            return id;
+        } catch (IOException e) {
+            throw new IllegalStateException("GET /v1/models answered no model list: " + e.getMessage());
+        }
+    }
+
+    /** The {@code id} of the first entry of an OpenAI model list's {@code data}, or null when it lists none. */
+    static String firstModelId(byte[] list) throws IOException {
+        JsonCursor json = new JsonCursor();
+        json.reset(list, 0, list.length);
+        String id = null;
+        if (json.peek() != '{') {
+            throw new IOException("not a JSON object");
+        }
+        json.beginObject();
+        while (json.nextField()) {
+            if (!json.fieldIs(DATA) || json.peek() != '[') {
+                json.skipValue();
+                continue;
+            }
+            json.beginArray();
+            while (json.nextElement()) {
+                if (id != null || json.peek() != '{') {
+                    json.skipValue();
+                    continue;
+                }
+                json.beginObject();
+                while (json.nextField()) {
+                    if (json.fieldIs(ID) && json.peek() == '"') {
+                        json.readString();
+                        id = new String(json.stringBytes(), 0, json.stringLength(), StandardCharsets.UTF_8);
+                    } else {
+                        json.skipValue();
+                    }
+                }
+            }
+        }
+        json.end();
+        return id;
     }
 }
