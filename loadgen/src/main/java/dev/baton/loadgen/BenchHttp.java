@@ -165,15 +165,7 @@ public final class BenchHttp {
                     json.skipValue();
                     continue;
                 }
-                json.beginObject();
-                while (json.nextField()) {
-                    if (json.fieldIs(ID) && json.peek() == '"') {
-                        json.readString();
-                        id = new String(json.stringBytes(), 0, json.stringLength(), StandardCharsets.UTF_8);
-                    } else {
-                        json.skipValue();
-                    }
-                }
+                id = json.readTextField(ID);
             }
         }
         json.end();

@@ -1,6 +1,7 @@
 package dev.baton.loadgen;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
@@ -86,6 +87,29 @@ final class JsonCursor {
             throw malformed("expected a string");
         }
         decodeString(value);
+    }
+
+    /** Reads a string value as a String (it allocates: for what is read once, not per token). */
+    String readText() throws IOException {
+        readString();
+        return new String(value.bytes, 0, value.length, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Reads an object (the next value must be one) and returns the text of its string field {@code name}, or null
+     * when it has none; its other fields are checked and passed over.
+     */
+    String readTextField(byte[] name) throws IOException {
+        String text = null;
+        beginObject();
+        while (nextField()) {
+            if (fieldIs(name) && peek() == '"') {
+                text = readText();
+            } else {
+                skipValue();
+            }
+        }
+        return text;
     }
 
     byte[] stringBytes() {

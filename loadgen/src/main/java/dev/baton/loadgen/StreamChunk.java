@@ -157,24 +157,14 @@ final class StreamChunk {
 
     private String errorMessage() throws IOException {
         if (json.peek() == '"') {
-            json.readString();
-            return new String(json.stringBytes(), 0, json.stringLength(), StandardCharsets.UTF_8);
+            return json.readText();
         }
         if (json.peek() != '{') {
             json.skipValue();
             return "";
         }
-        String message = "";
-        json.beginObject();
-        while (json.nextField()) {
-            if (json.fieldIs(MESSAGE) && json.peek() == '"') {
-                json.readString();
-                message = new String(json.stringBytes(), 0, json.stringLength(), StandardCharsets.UTF_8);
-            } else {
-                json.skipValue();
-            }
-        }
-        return message;
+        String message = json.readTextField(MESSAGE);
+        return message == null ? "" : message;
     }
 
     private static byte[] ascii(String name) {
