@@ -1,5 +1,6 @@
 package dev.baton.loadgen;
 
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -81,13 +82,11 @@ public final class BenchHttp {
      * clients talk to a server).
      */
     private static final class ThreadClients implements Clients {
-        private final BenchOptions options;
-        private final String model;
+        private final byte[] request;
         private final List<HttpConnection> connections = new ArrayList<>();
 
         ThreadClients(BenchOptions options, String model) {
-            this.options = options;
-            this.model = model;
+            this.request = StreamedRequest.request(options, model);
             for (int c = 0; c < options.concurrency(); c++) {
                 connections.add(new HttpConnection(options.url(), options.timeout()));
             }
@@ -101,7 +100,7 @@ public final class BenchHttp {
                 for (HttpConnection connection : connections.subList(0, concurrency)) {
                     clients.submit(() -> {
                         while (next.getAndIncrement() < count) {
-                            timings.add(StreamedRequest.run(connection, options, model));
+                            timings.add(StreamedRequest.run(connection, request));
                         }
                     });
                 }
@@ -121,18 +120,18 @@ public final class BenchHttp {
     }
 
     private static String firstModel(BenchOptions options) {
-        byte[] body;
+        ModelListResponse list = new ModelListResponse();
         HttpConnection connection = new HttpConnection(options.url(), options.timeout());
         try (connection) {
-            HttpConnection.Response response = connection.exchange("GET", "/v1/models", null, null,
-                    StreamedRequest.authorization(options));
-            body = response.body().readAllBytes();
-            if (response.status() != 200) {
-                throw new IllegalStateException("GET /v1/models answered " + response.status() + ": "
-                        + new String(body, StandardCharsets.UTF_8));
-            }
+            connection.exchange(HttpConnection.request(options.url(), "GET", "/v1/models", null, null,
+                    StreamedRequest.authorization(options)), list);
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach " + options.url() + ": " + e);
+        }
+        byte[] body = list.body.toByteArray();
+        if (list.status != 200) {
+            throw new IllegalStateException("GET /v1/models answered " + list.status + ": "
+                    + new String(body, StandardCharsets.UTF_8));
         }
         try {
             String id = firstModelId(body);
@@ -142,6 +141,23 @@ public final class BenchHttp {
             return id;
         } catch (IOException e) {
             throw new IllegalStateException("GET /v1/models answered no model list: " + e.getMessage());
+        }
+    }
+
+    /** The response to GET /v1/models: its status and its body (lines joined by line feeds). */
+    private static final class ModelListResponse implements ResponseLines.Listener {
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private int status;
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void line(byte[] bytes, int from, int to, long readAt) {
+            body.write(bytes, from, to - from);
+            body.write('\n');
         }
     }
 

@@ -18,8 +18,8 @@ final class ResponseLines {
     interface Listener {
         void status(int status) throws IOException;
 
-        /** A body line, {@code bytes[from, to)}: only valid during the call. */
-        void line(byte[] bytes, int from, int to) throws IOException;
+        /** A body line, {@code bytes[from, to)} (only valid during the call), whose last bytes were read at {@code readAt}. */
+        void line(byte[] bytes, int from, int to, long readAt) throws IOException;
     }
 
     private enum Phase { STATUS, HEADERS, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, SIZED, TO_CLOSE, DONE }
@@ -32,16 +32,18 @@ final class ResponseLines {
     private Phase phase = Phase.STATUS;
     private ResponseHead head;
     private long left;
+    private long readAt;
 
     ResponseLines(Listener listener) {
         this.listener = listener;
     }
 
     /**
-     * Consumes what {@code in} (a buffer with an accessible array) holds; true once the response is complete (bytes
-     * after it are left in {@code in}).
+     * Consumes what {@code in} (a buffer with an accessible array) holds, read at {@code readAt}
+     * ({@link System#nanoTime()}); true once the response is complete (bytes after it are left in {@code in}).
      */
-    boolean feed(ByteBuffer in) throws IOException {
+    boolean feed(ByteBuffer in, long readAt) throws IOException {
+        this.readAt = readAt;
         while (in.hasRemaining() && phase != Phase.DONE) {
             switch (phase) {
                 case STATUS, HEADERS, CHUNK_SIZE, CHUNK_END, TRAILERS -> {
@@ -65,13 +67,18 @@ final class ResponseLines {
         return phase == Phase.DONE;
     }
 
-    /** The connection ended: true when that completes the response (a body delimited by the connection's end). */
-    boolean endOfStream() throws IOException {
+    /**
+     * The connection ended: fine when that completes the response (a body delimited by the connection's end), an
+     * IOException when the response is cut short.
+     */
+    void endOfStream() throws IOException {
         if (phase == Phase.TO_CLOSE) {
             finish();
-            return true;
+        } else if (phase != Phase.DONE) {
+            boolean nothing = phase == Phase.STATUS && headLine.length() == 0;
+            throw new IOException(nothing ? "the server closed the connection without answering"
+                    : "the connection ended before the response's end");
         }
-        return phase == Phase.DONE;
     }
 
     /** Whether the connection may carry another request after this response. */
@@ -148,11 +155,11 @@ final class ResponseLines {
                 return;
             }
             if (bodyLine.length() == 0) {
-                listener.line(bytes, at, withoutCarriageReturn(bytes, at, end));
+                listener.line(bytes, at, withoutCarriageReturn(bytes, at, end), readAt);
             } else {
                 bodyLine.append(bytes, at, end - at);
                 bodyLine.dropCarriageReturn();
-                listener.line(bodyLine.bytes, 0, bodyLine.length());
+                listener.line(bodyLine.bytes, 0, bodyLine.length(), readAt);
                 bodyLine.clear();
             }
             at = end + 1;
@@ -163,7 +170,7 @@ final class ResponseLines {
     private Phase finish() throws IOException {
         if (bodyLine.length() > 0) {
             bodyLine.dropCarriageReturn();
-            listener.line(bodyLine.bytes, 0, bodyLine.length());
+            listener.line(bodyLine.bytes, 0, bodyLine.length(), readAt);
             bodyLine.clear();
         }
         phase = Phase.DONE;

@@ -7,7 +7,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -42,8 +41,7 @@ final class SelectorClients implements BenchHttp.Clients {
         }
         int port = options.url().getPort() > 0 ? options.url().getPort() : 80;
         this.address = new InetSocketAddress(options.url().getHost(), port);
-        this.request = HttpConnection.request(options.url(), "POST", "/v1/completions", "application/json",
-                StreamedRequest.body(options, model), StreamedRequest.authorization(options));
+        this.request = StreamedRequest.request(options, model);
         this.timeoutNanos = options.timeout().toNanos();
         try {
             this.selector = Selector.open();
@@ -103,7 +101,7 @@ final class SelectorClients implements BenchHttp.Clients {
     }
 
     /** One client: its connection, and the request it is streaming. */
-    private final class Client implements ResponseLines.Listener {
+    private final class Client {
         private SocketChannel channel;
         private SelectionKey key;
         private boolean reusable;
@@ -111,8 +109,6 @@ final class SelectorClients implements BenchHttp.Clients {
         private ByteBuffer out;
         private ResponseLines response;
         private StreamTiming timing;
-        private int status;
-        private String errorLine;
         private long lastActivity;
 
         /** Sends the next request, on the kept-alive connection or a new one. */
@@ -126,10 +122,8 @@ final class SelectorClients implements BenchHttp.Clients {
             long start = System.nanoTime();
             lastActivity = start;
             out = ByteBuffer.wrap(request);
-            response = new ResponseLines(this);
             timing = new StreamTiming(start);
-            status = 0;
-            errorLine = null;
+            response = new ResponseLines(timing);
             try {
                 if (channel == null || !reusable) {
                     close();
@@ -174,40 +168,16 @@ final class SelectorClients implements BenchHttp.Clients {
             int n = channel.read(buffer);
             lastActivity = System.nanoTime();
             if (n < 0) {
-                if (!response.endOfStream()) {
-                    throw new IOException(status == 0 ? "the server closed the connection without answering"
-                            : "the connection ended before the response's end");
-                }
+                response.endOfStream();
                 reusable = false;
-                finish();
+                end(timing.result());
                 return;
             }
             buffer.flip();
-            if (response.feed(buffer)) {
+            if (response.feed(buffer, lastActivity)) {
                 reusable = response.reusable() && !buffer.hasRemaining();
-                finish();
+                end(timing.result());
             }
-        }
-
-        @Override
-        public void status(int code) {
-            status = code;
-        }
-
-        @Override
-        public void line(byte[] bytes, int from, int to) throws IOException {
-            if (status != 200) {
-                if (errorLine == null) {
-                    errorLine = new String(bytes, from, Math.min(to - from, 300), StandardCharsets.UTF_8);
-                }
-                return;
-            }
-            timing.line(bytes, from, to, lastActivity);
-        }
-
-        private void finish() {
-            end(status != 200 ? StreamedRequest.Timing.failed("HTTP " + status + ": " + (errorLine == null ? "" : errorLine))
-                    : timing.result());
         }
 
         void fail(String error) {

@@ -5,16 +5,20 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Times one streamed completion from its event-stream lines, as a client sees them: the time to the first chunk
- * carrying text and the gaps between successive text chunks. Tokens are counted from the final usage chunk when the
- * server sends one, else from the text chunks. Fed line by line, whoever reads the connection.
+ * Times one streamed completion from its response, as a client sees it: the time to the first chunk carrying text and
+ * the gaps between successive text chunks, each timed when its last bytes were read. Tokens are counted from the final
+ * usage chunk when the server sends one, else from the text chunks. A response other than 200 fails the request with
+ * its status and the first line of its body. Fed by {@link ResponseLines}, whoever reads the connection.
  */
-final class StreamTiming {
+final class StreamTiming implements ResponseLines.Listener {
     private static final byte[] DATA = "data:".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] DONE = "[DONE]".getBytes(StandardCharsets.US_ASCII);
+    private static final int ERROR_LINE_CHARS = 300;
 
     private final StreamChunk chunk = new StreamChunk();
     private final long start;
+    private int status;
+    private String errorLine;
     private long first;
     private long last;
     private long[] gaps = new long[64];
@@ -30,17 +34,29 @@ final class StreamTiming {
         this.start = start;
     }
 
+    @Override
+    public void status(int code) {
+        status = code;
+    }
+
     /**
-     * One line of the event stream, {@code bytes[from, to)} without its line end, read at {@code now}; true once the
-     * stream is over for the client ({@code [DONE]} or an error event). A {@code data:} line that is not a
-     * well-formed completion chunk fails the request.
+     * One line of the body, {@code bytes[from, to)} without its line end, read at {@code readAt}. Lines after
+     * {@code [DONE]} or an error event are passed over. A {@code data:} line that is not a well-formed completion
+     * chunk fails the request.
      */
-    boolean line(byte[] bytes, int from, int to, long now) throws IOException {
+    @Override
+    public void line(byte[] bytes, int from, int to, long readAt) throws IOException {
+        if (status != 200) {
+            if (errorLine == null) {
+                errorLine = new String(bytes, from, Math.min(to - from, ERROR_LINE_CHARS), StandardCharsets.UTF_8);
+            }
+            return;
+        }
         if (done || error != null) {
-            return true;
+            return;
         }
         if (!startsWith(bytes, from, to, DATA)) {
-            return false;
+            return;
         }
         int payload = from + DATA.length;
         while (payload < to && isSpace(bytes[payload])) {
@@ -52,41 +68,37 @@ final class StreamTiming {
         }
         if (Arrays.equals(bytes, payload, payloadEnd, DONE, 0, DONE.length)) {
             done = true;
-            return true;
+            return;
         }
         chunk.read(bytes, payload, payloadEnd);
         if (chunk.error() != null) {
             error = "stream error: " + chunk.error();
-            return true;
+            return;
         }
         if (chunk.completionTokens() >= 0) {
             usageTokens = chunk.completionTokens();
             prefillMs = chunk.prefillMs();
         }
         if (chunk.textLength() == 0) {
-            return false;
+            return;
         }
         textChunks++;
         if (first == 0) {
-            first = now;
+            first = readAt;
         } else {
             if (gapCount == gaps.length) {
                 gaps = Arrays.copyOf(gaps, gapCount * 2);
             }
-            gaps[gapCount++] = now - last;
+            gaps[gapCount++] = readAt - last;
         }
-        last = now;
-        return false;
+        last = readAt;
     }
 
-    /** A line read as text (the blocking client's reader): the same as its UTF-8 bytes. */
-    boolean line(String line, long now) throws IOException {
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
-        return line(bytes, 0, bytes.length, now);
-    }
-
-    /** What the request measured, once its stream ended (with or without [DONE]). */
+    /** What the request measured, once its response ended. */
     StreamedRequest.Timing result() {
+        if (status != 200) {
+            return StreamedRequest.Timing.failed("HTTP " + status + ": " + (errorLine == null ? "" : errorLine));
+        }
         if (error != null) {
             return StreamedRequest.Timing.failed(error);
         }

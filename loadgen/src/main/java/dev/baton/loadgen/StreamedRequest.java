@@ -1,9 +1,6 @@
 package dev.baton.loadgen;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -62,39 +59,20 @@ final class StreamedRequest {
         return options.apiKey() == null ? null : "Bearer " + options.apiKey();
     }
 
-    /** Sends one request over a blocking connection and reads its stream on the calling thread. */
-    static Timing run(HttpConnection connection, BenchOptions options, String model) {
-        byte[] bytes = body(options, model);
-        String authorization = authorization(options);
-        long start = System.nanoTime();
+    /** The whole HTTP request every client sends: POST /v1/completions with {@link #body}. */
+    static byte[] request(BenchOptions options, String model) {
+        return HttpConnection.request(options.url(), "POST", "/v1/completions", "application/json", body(options, model),
+                authorization(options));
+    }
+
+    /** Sends one request (from {@link #request}) over a blocking connection and reads its stream on the calling thread. */
+    static Timing run(HttpConnection connection, byte[] request) {
+        StreamTiming timing = new StreamTiming(System.nanoTime());
         try {
-            HttpConnection.Response response = connection.exchange("POST", "/v1/completions", "application/json",
-                    bytes, authorization);
-            BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-            Timing timing = response.status() != 200
-                    ? Timing.failed("HTTP " + response.status() + ": " + firstLine(reader))
-                    : read(reader, start);
-            response.body().transferTo(OutputStream.nullOutputStream()); // to the body's end, so the connection can be reused
-            return timing;
+            connection.exchange(request, timing);
+            return timing.result();
         } catch (IOException e) {
-            connection.close();
             return Timing.failed(e.toString());
         }
-    }
-
-    private static Timing read(BufferedReader reader, long start) throws IOException {
-        StreamTiming timing = new StreamTiming(start);
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (timing.line(line, System.nanoTime())) {
-                break;
-            }
-        }
-        return timing.result();
-    }
-
-    private static String firstLine(BufferedReader reader) throws IOException {
-        String line = reader.readLine();
-        return line == null ? "" : line.length() > 300 ? line.substring(0, 300) : line;
     }
 }

@@ -12,6 +12,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -20,12 +21,12 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * The selector clients against a loopback server that writes its event streams in awkward pieces (a chunk's JSON split
+ * The selector clients, and the blocking connection https clients use, against a loopback server that writes its event streams in awkward pieces (a chunk's JSON split
  * across TCP writes and HTTP chunks, inside a multi-byte character too; several events in one write), and that
  * sometimes sends a malformed chunk or closes the connection after a response. Every well-formed stream is counted
  * whole; a malformed chunk fails its request, and the client goes on with the next one.
  */
-class SelectorClientsCheckEveryChunkTest {
+class ClientsCheckEveryChunkTest {
     private static final String TEXT_EVENT = "data: {\"id\":\"c\",\"object\":\"text_completion\",\"choices\":[{\"index\":0,"
             + "\"text\":\"é%d\",\"logprobs\":null,\"finish_reason\":null}]}\r\n\r\n";
     private static final String USAGE_EVENT = "data: {\"choices\":[],\"usage\":{\"prompt_tokens\":2,"
@@ -63,12 +64,32 @@ class SelectorClientsCheckEveryChunkTest {
 
     @Test
     void everyChunkIsCheckedWhateverPiecesItArrivesIn() {
-        BenchOptions options = BenchOptions.parse(new String[] {"--url", "http://127.0.0.1:" + server.getLocalPort(),
-                "--concurrency", "1", "--requests", "10", "--warmup", "0", "--max-tokens", "3", "--timeout-s", "10"});
         List<StreamedRequest.Timing> timings;
-        try (SelectorClients clients = new SelectorClients(options, "m")) {
+        try (SelectorClients clients = new SelectorClients(options(), "m")) {
             timings = clients.drive(1, 10);
         }
+        check(timings);
+    }
+
+    @Test
+    void theBlockingConnectionChecksThemAlike() {
+        BenchOptions options = options();
+        byte[] request = StreamedRequest.request(options, "m");
+        List<StreamedRequest.Timing> timings = new ArrayList<>();
+        try (HttpConnection connection = new HttpConnection(options.url(), options.timeout())) {
+            for (int i = 0; i < 10; i++) {
+                timings.add(StreamedRequest.run(connection, request));
+            }
+        }
+        check(timings);
+    }
+
+    private BenchOptions options() {
+        return BenchOptions.parse(new String[] {"--url", "http://127.0.0.1:" + server.getLocalPort(),
+                "--concurrency", "1", "--requests", "10", "--warmup", "0", "--max-tokens", "3", "--timeout-s", "10"});
+    }
+
+    private void check(List<StreamedRequest.Timing> timings) {
         assertEquals(10, timings.size());
         for (int i = 0; i < timings.size(); i++) {
             StreamedRequest.Timing timing = timings.get(i);
