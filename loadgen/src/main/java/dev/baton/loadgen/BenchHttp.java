@@ -1,9 +1,9 @@
 package dev.baton.loadgen;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -18,6 +18,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * each has a thread and a blocking connection.
  */
 public final class BenchHttp {
+    private static final byte[] DATA = "data".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] ID = "id".getBytes(StandardCharsets.US_ASCII);
+
     private BenchHttp() {
     }
 
@@ -52,12 +55,14 @@ public final class BenchHttp {
                     throw new IllegalStateException("every warm-up request failed, e.g. " + warm.getFirst().error());
                 }
             }
+            long cpuBefore = processCpuNanos();
             long start = System.nanoTime();
             List<StreamedRequest.Timing> timings = clients.drive(options.concurrency(), options.requests());
             long wall = System.nanoTime() - start;
+            long cpu = cpuBefore < 0 ? -1 : processCpuNanos() - cpuBefore;
             timings.stream().filter(t -> t.error() != null).limit(3)
                     .forEach(t -> System.err.println("bench-http: request failed: " + t.error()));
-            return BenchReport.of(options.concurrency(), timings, wall);
+            return BenchReport.of(options.concurrency(), timings, wall, cpu);
         }
     }
 
@@ -77,13 +82,11 @@ public final class BenchHttp {
      * clients talk to a server).
      */
     private static final class ThreadClients implements Clients {
-        private final BenchOptions options;
-        private final String model;
+        private final byte[] request;
         private final List<HttpConnection> connections = new ArrayList<>();
 
         ThreadClients(BenchOptions options, String model) {
-            this.options = options;
-            this.model = model;
+            this.request = StreamedRequest.request(options, model);
             for (int c = 0; c < options.concurrency(); c++) {
                 connections.add(new HttpConnection(options.url(), options.timeout()));
             }
@@ -97,7 +100,7 @@ public final class BenchHttp {
                 for (HttpConnection connection : connections.subList(0, concurrency)) {
                     clients.submit(() -> {
                         while (next.getAndIncrement() < count) {
-                            timings.add(StreamedRequest.run(connection, options, model));
+                            timings.add(StreamedRequest.run(connection, request));
                         }
                     });
                 }
@@ -111,22 +114,77 @@ public final class BenchHttp {
         }
     }
 
+    /** This process's CPU time (all threads, the JIT's included), or -1 where the platform does not tell. */
+    private static long processCpuNanos() {
+        return ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
+    }
+
     private static String firstModel(BenchOptions options) {
+        ModelListResponse list = new ModelListResponse();
         HttpConnection connection = new HttpConnection(options.url(), options.timeout());
         try (connection) {
-            HttpConnection.Response response = connection.exchange("GET", "/v1/models", null, null,
-                    StreamedRequest.authorization(options));
-            String body = new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
-            if (response.status() != 200) {
-                throw new IllegalStateException("GET /v1/models answered " + response.status() + ": " + body);
-            }
-            JsonNode models = new ObjectMapper().readTree(body).path("data");
-            if (models.isEmpty()) {
-                throw new IllegalStateException("GET /v1/models lists no model");
-            }
-            return models.get(0).path("id").asText();
+            connection.exchange(HttpConnection.request(options.url(), "GET", "/v1/models", null, null,
+                    StreamedRequest.authorization(options)), list);
         } catch (IOException e) {
             throw new IllegalStateException("cannot reach " + options.url() + ": " + e);
         }
+        byte[] body = list.body.toByteArray();
+        if (list.status != 200) {
+            throw new IllegalStateException("GET /v1/models answered " + list.status + ": "
+                    + new String(body, StandardCharsets.UTF_8));
+        }
+        try {
+            String id = firstModelId(body);
+            if (id == null) {
+                throw new IllegalStateException("GET /v1/models lists no model");
+            }
+            return id;
+        } catch (IOException e) {
+            throw new IllegalStateException("GET /v1/models answered no model list: " + e.getMessage());
+        }
+    }
+
+    /** The response to GET /v1/models: its status and its body (lines joined by line feeds). */
+    private static final class ModelListResponse implements ResponseLines.Listener {
+        private final ByteArrayOutputStream body = new ByteArrayOutputStream();
+        private int status;
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void line(byte[] bytes, int from, int to, long readAt) {
+            body.write(bytes, from, to - from);
+            body.write('\n');
+        }
+    }
+
+    /** The {@code id} of the first entry of an OpenAI model list's {@code data}, or null when it lists none. */
+    static String firstModelId(byte[] list) throws IOException {
+        JsonCursor json = new JsonCursor();
+        json.reset(list, 0, list.length);
+        String id = null;
+        if (json.peek() != '{') {
+            throw new IOException("not a JSON object");
+        }
+        json.beginObject();
+        while (json.nextField()) {
+            if (!json.fieldIs(DATA) || json.peek() != '[') {
+                json.skipValue();
+                continue;
+            }
+            json.beginArray();
+            while (json.nextElement()) {
+                if (id != null || json.peek() != '{') {
+                    json.skipValue();
+                    continue;
+                }
+                id = json.readTextField(ID);
+            }
+        }
+        json.end();
+        return id;
     }
 }

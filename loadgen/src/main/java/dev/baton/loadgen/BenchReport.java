@@ -7,13 +7,14 @@ import java.util.Locale;
 /**
  * The figures of one run: TTFT and inter-token latency percentiles over all successful requests, aggregate generated
  * tokens per second over the run's wall time, and the failed request count. {@link #toJson()} prints exactly the
- * keys scripts depend on.
+ * keys scripts depend on. {@code clientCpuSeconds} is the CPU the load generator itself spent during the measured
+ * requests (-1 when unknown): on one machine it is taken from the system under test.
  */
 record BenchReport(int concurrency, int requests, double ttftP50Ms, double ttftP99Ms, double itlP50Ms,
                    double itlP99Ms, double tps, int errors, long tokens, double seconds, double overheadP50Ms,
-                   double overheadP99Ms) {
+                   double overheadP99Ms, double clientCpuSeconds) {
 
-    static BenchReport of(int concurrency, List<StreamedRequest.Timing> timings, long wallNanos) {
+    static BenchReport of(int concurrency, List<StreamedRequest.Timing> timings, long wallNanos, long clientCpuNanos) {
         long[] ttfts = timings.stream().filter(t -> t.error() == null).mapToLong(StreamedRequest.Timing::ttftNanos).toArray();
         long[] gaps = timings.stream().filter(t -> t.error() == null).flatMapToLong(t -> Arrays.stream(t.gapsNanos())).toArray();
         long tokens = timings.stream().filter(t -> t.error() == null).mapToLong(StreamedRequest.Timing::tokens).sum();
@@ -25,7 +26,7 @@ record BenchReport(int concurrency, int requests, double ttftP50Ms, double ttftP
         return new BenchReport(concurrency, timings.size(), percentileMs(ttfts, 50), percentileMs(ttfts, 99),
                 percentileMs(gaps, 50), percentileMs(gaps, 99), seconds > 0 ? tokens / seconds : 0, errors, tokens, seconds,
                 overheads.length == 0 ? Double.NaN : percentileMs(overheads, 50),
-                overheads.length == 0 ? Double.NaN : percentileMs(overheads, 99));
+                overheads.length == 0 ? Double.NaN : percentileMs(overheads, 99), clientCpuNanos < 0 ? -1 : clientCpuNanos / 1e9);
     }
 
     /** Nearest-rank percentile in milliseconds; 0 when there is nothing to rank. */
@@ -58,6 +59,10 @@ record BenchReport(int concurrency, int requests, double ttftP50Ms, double ttftP
         if (!Double.isNaN(overheadP50Ms)) {
             table += String.format(Locale.ROOT, "%nttft - pipeline prefill p50 / p99   %.2f / %.2f ms", overheadP50Ms,
                     overheadP99Ms);
+        }
+        if (clientCpuSeconds >= 0 && tokens > 0) {
+            table += String.format(Locale.ROOT, "%nclient CPU       %.2f s (%.1f µs per token)", clientCpuSeconds,
+                    clientCpuSeconds * 1e6 / tokens);
         }
         return table;
     }

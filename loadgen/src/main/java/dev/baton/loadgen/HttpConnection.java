@@ -1,13 +1,12 @@
 package dev.baton.loadgen;
 
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Arrays;
@@ -20,22 +19,21 @@ import javax.net.ssl.SSLSocketFactory;
  * own thread. The load generator shares the machine with the system it measures: the JDK's HttpClient hands every
  * received chunk from its selector thread through an executor to the reading thread, two thread wake-ups per
  * token that cost the measured services CPU and add to the latency it reports. Here the thread that times a chunk
- * is the one the kernel wakes when it arrives.
+ * is the one the kernel wakes when it arrives, and the response is read by the same {@link ResponseLines} as the
+ * selector clients' (bodies framed by Content-Length, chunked transfer coding or the end of the connection).
  *
- * <p>Enough of HTTP/1.1 for a benchmark client: one request at a time, bodies framed by Content-Length, chunked
- * transfer coding or the end of the connection; {@code http} and {@code https}. Not thread-safe.
+ * <p>One request at a time; {@code http} and {@code https}. Not thread-safe.
  */
 final class HttpConnection implements AutoCloseable {
+    private static final int READ_BUFFER_BYTES = 64 * 1024;
+
     private final URI base;
     private final int timeoutMillis;
+    private final byte[] buffer = new byte[READ_BUFFER_BYTES];
     private Socket socket;
     private InputStream in;
     private OutputStream out;
     private boolean reusable;
-
-    /** A response: its status and its body, which must be read to its end (or the connection closed) before the next request. */
-    record Response(int status, InputStream body) {
-    }
 
     /** @param timeout how long a read may wait for data (also the connect timeout) */
     HttpConnection(URI base, Duration timeout) {
@@ -46,15 +44,36 @@ final class HttpConnection implements AutoCloseable {
         this.timeoutMillis = (int) Math.min(Integer.MAX_VALUE, timeout.toMillis());
     }
 
-    /** Sends a request; a connection the server closed in between is opened again. */
-    Response exchange(String method, String path, String contentType, byte[] body, String authorization) throws IOException {
+    /**
+     * Sends {@code request} (from {@link #request}) and reads its whole response into {@code listener}, each piece
+     * timed when it was read. A connection the server closed in between is opened again; one that failed is closed.
+     */
+    void exchange(byte[] request, ResponseLines.Listener listener) throws IOException {
         if (socket == null || !reusable) {
             close();
             open();
         }
-        out.write(request(base, method, path, contentType, body, authorization));
-        out.flush();
-        return readResponse();
+        reusable = false;
+        try {
+            out.write(request);
+            out.flush();
+            ResponseLines response = new ResponseLines(listener);
+            while (true) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    response.endOfStream();
+                    return;
+                }
+                ByteBuffer piece = ByteBuffer.wrap(buffer, 0, n);
+                if (response.feed(piece, System.nanoTime())) {
+                    reusable = response.reusable() && !piece.hasRemaining();
+                    return;
+                }
+            }
+        } catch (IOException e) {
+            close();
+            throw e;
+        }
     }
 
     /** A request's bytes: its head, then its body (if any). */
@@ -100,125 +119,8 @@ final class HttpConnection implements AutoCloseable {
             throw e;
         }
         socket = s;
-        in = new BufferedInputStream(s.getInputStream(), 16 * 1024);
+        in = s.getInputStream();
         out = s.getOutputStream();
-    }
-
-    private Response readResponse() throws IOException {
-        String statusLine = line();
-        if (statusLine == null) {
-            throw new IOException("the server closed the connection without answering");
-        }
-        ResponseHead head = new ResponseHead(statusLine);
-        String header;
-        while ((header = line()) != null && !header.isEmpty()) {
-            head.header(header);
-        }
-        if (header == null) {
-            throw new IOException("the connection ended in the response head");
-        }
-        reusable = !head.close();
-        InputStream body = head.chunked() ? new ChunkedBody() : head.length() >= 0 ? new FixedBody(head.length()) : in;
-        return new Response(head.status(), body);
-    }
-
-    /** A CRLF- (or LF-) terminated line of the response head or a chunk header, without its end; null at the end of the stream. */
-    private String line() throws IOException {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(64);
-        int b;
-        while ((b = in.read()) != -1 && b != '\n') {
-            if (line.size() > 64 * 1024) {
-                throw new IOException("a response head line longer than 64 KiB");
-            }
-            line.write(b);
-        }
-        if (b == -1 && line.size() == 0) {
-            return null;
-        }
-        String text = line.toString(StandardCharsets.ISO_8859_1);
-        return text.endsWith("\r") ? text.substring(0, text.length() - 1) : text;
-    }
-
-    /** A response body whose single-byte reads delegate to its bulk read. */
-    private abstract static class BodyStream extends InputStream {
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            return read(one, 0, 1) == -1 ? -1 : one[0] & 0xff;
-        }
-    }
-
-    /** A body of a known length; reads return what has arrived, without waiting for more. */
-    private final class FixedBody extends BodyStream {
-        private long remaining;
-
-        FixedBody(long length) {
-            this.remaining = length;
-        }
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (remaining == 0) {
-                return -1;
-            }
-            int n = in.read(buffer, offset, (int) Math.min(length, remaining));
-            if (n == -1) {
-                reusable = false;
-                throw new IOException("the connection ended " + remaining + " bytes before the body's end");
-            }
-            remaining -= n;
-            return n;
-        }
-    }
-
-    /** A body in chunked transfer coding; reads return what has arrived, without waiting for more. */
-    private final class ChunkedBody extends BodyStream {
-        private long chunkLeft;
-        private boolean ended;
-
-        @Override
-        public int read(byte[] buffer, int offset, int length) throws IOException {
-            if (ended) {
-                return -1;
-            }
-            if (chunkLeft == 0 && !nextChunk()) {
-                return -1;
-            }
-            int n = in.read(buffer, offset, (int) Math.min(length, chunkLeft));
-            if (n == -1) {
-                reusable = false;
-                throw new IOException("the connection ended inside a chunk");
-            }
-            chunkLeft -= n;
-            if (chunkLeft == 0) {
-                line(); // the CRLF after the chunk's data
-            }
-            return n;
-        }
-
-        /** Reads the next chunk's size; false at the last (empty) chunk, after its trailers. */
-        private boolean nextChunk() throws IOException {
-            String size = line();
-            if (size == null) {
-                reusable = false;
-                throw new IOException("the connection ended between chunks");
-            }
-            try {
-                chunkLeft = ResponseHead.chunkSize(size);
-            } catch (IOException e) {
-                reusable = false;
-                throw e;
-            }
-            if (chunkLeft > 0) {
-                return true;
-            }
-            String trailer;
-            while ((trailer = line()) != null && !trailer.isEmpty()) {
-                // trailers carry nothing a benchmark needs
-            }
-            ended = true;
-            return false;
-        }
     }
 
     /** Closes the connection; the next request opens a new one. */

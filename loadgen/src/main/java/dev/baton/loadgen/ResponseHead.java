@@ -1,6 +1,7 @@
 package dev.baton.loadgen;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
 /**
@@ -45,14 +46,35 @@ final class ResponseHead {
         }
     }
 
-    /** The size a chunked body's size line announces (hex, chunk extensions ignored). */
-    static long chunkSize(String line) throws IOException {
-        int extension = line.indexOf(';');
-        try {
-            return Long.parseLong((extension >= 0 ? line.substring(0, extension) : line).trim(), 16);
-        } catch (NumberFormatException e) {
-            throw new IOException("not a chunk size: " + line);
+    /** The size a chunked body's size line {@code line[from, to)} announces (hex, chunk extensions ignored). */
+    static long chunkSize(byte[] line, int from, int to) throws IOException {
+        long size = 0;
+        int digits = 0;
+        int at = from;
+        while (at < to && (line[at] == ' ' || line[at] == '\t')) {
+            at++;
         }
+        for (; at < to; at++) {
+            int digit = Character.digit(line[at], 16);
+            if (digit < 0) {
+                break;
+            }
+            if (++digits > 15) {
+                throw notAChunkSize(line, from, to);
+            }
+            size = size << 4 | digit;
+        }
+        while (at < to && (line[at] == ' ' || line[at] == '\t')) {
+            at++;
+        }
+        if (digits == 0 || (at < to && line[at] != ';')) {
+            throw notAChunkSize(line, from, to);
+        }
+        return size;
+    }
+
+    private static IOException notAChunkSize(byte[] line, int from, int to) {
+        return new IOException("not a chunk size: " + new String(line, from, Math.min(to - from, 80), StandardCharsets.ISO_8859_1));
     }
 
     int status() {

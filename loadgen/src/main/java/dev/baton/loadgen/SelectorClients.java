@@ -10,6 +10,7 @@ import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * C streaming clients driven by one thread: each keeps a kept-alive HTTP/1.1 connection (non-blocking, no Nagle
@@ -40,8 +41,7 @@ final class SelectorClients implements BenchHttp.Clients {
         }
         int port = options.url().getPort() > 0 ? options.url().getPort() : 80;
         this.address = new InetSocketAddress(options.url().getHost(), port);
-        this.request = HttpConnection.request(options.url(), "POST", "/v1/completions", "application/json",
-                StreamedRequest.body(options, model), StreamedRequest.authorization(options));
+        this.request = StreamedRequest.request(options, model);
         this.timeoutNanos = options.timeout().toNanos();
         try {
             this.selector = Selector.open();
@@ -64,11 +64,9 @@ final class SelectorClients implements BenchHttp.Clients {
         }
         try {
             while (active > 0) {
-                selector.select(Math.max(1, Duration.ofNanos(nextDeadline() - System.nanoTime()).toMillis()));
-                for (SelectionKey key : selector.selectedKeys()) {
-                    ((Client) key.attachment()).ready(key);
-                }
-                selector.selectedKeys().clear();
+                // the ready keys straight to their clients: no selected-key set to fill and empty per wake-up
+                selector.select(key -> ((Client) key.attachment()).ready(key),
+                        Math.max(1, TimeUnit.NANOSECONDS.toMillis(nextDeadline() - System.nanoTime())));
                 long now = System.nanoTime();
                 for (Client client : all) {
                     if (client.busy && now - client.lastActivity > timeoutNanos) {
@@ -103,7 +101,7 @@ final class SelectorClients implements BenchHttp.Clients {
     }
 
     /** One client: its connection, and the request it is streaming. */
-    private final class Client implements ResponseLines.Listener {
+    private final class Client {
         private SocketChannel channel;
         private SelectionKey key;
         private boolean reusable;
@@ -111,8 +109,6 @@ final class SelectorClients implements BenchHttp.Clients {
         private ByteBuffer out;
         private ResponseLines response;
         private StreamTiming timing;
-        private int status;
-        private String errorLine;
         private long lastActivity;
 
         /** Sends the next request, on the kept-alive connection or a new one. */
@@ -126,10 +122,8 @@ final class SelectorClients implements BenchHttp.Clients {
             long start = System.nanoTime();
             lastActivity = start;
             out = ByteBuffer.wrap(request);
-            response = new ResponseLines(this);
             timing = new StreamTiming(start);
-            status = 0;
-            errorLine = null;
+            response = new ResponseLines(timing);
             try {
                 if (channel == null || !reusable) {
                     close();
@@ -174,40 +168,16 @@ final class SelectorClients implements BenchHttp.Clients {
             int n = channel.read(buffer);
             lastActivity = System.nanoTime();
             if (n < 0) {
-                if (!response.endOfStream()) {
-                    throw new IOException(status == 0 ? "the server closed the connection without answering"
-                            : "the connection ended before the response's end");
-                }
+                response.endOfStream();
                 reusable = false;
-                finish();
+                end(timing.result());
                 return;
             }
             buffer.flip();
-            if (response.feed(buffer)) {
+            if (response.feed(buffer, lastActivity)) {
                 reusable = response.reusable() && !buffer.hasRemaining();
-                finish();
+                end(timing.result());
             }
-        }
-
-        @Override
-        public void status(int code) {
-            status = code;
-        }
-
-        @Override
-        public void line(String line) throws IOException {
-            if (status != 200) {
-                if (errorLine == null) {
-                    errorLine = line.length() > 300 ? line.substring(0, 300) : line;
-                }
-                return;
-            }
-            timing.line(line, lastActivity);
-        }
-
-        private void finish() {
-            end(status != 200 ? StreamedRequest.Timing.failed("HTTP " + status + ": " + (errorLine == null ? "" : errorLine))
-                    : timing.result());
         }
 
         void fail(String error) {

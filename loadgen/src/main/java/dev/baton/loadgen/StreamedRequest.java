@@ -1,11 +1,6 @@
 package dev.baton.loadgen;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -14,8 +9,6 @@ import java.nio.charset.StandardCharsets;
  * one, else from the text chunks.
  */
 final class StreamedRequest {
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     /**
      * What one request measured; {@code error} is null when it succeeded. {@code prefillMs} is the pipeline's own
      * time from admission to the first token when the server reports it (Baton's {@code usage.timings}), else -1.
@@ -31,50 +24,55 @@ final class StreamedRequest {
 
     /** The completion every request asks for: greedy, end-of-generation ignored, streamed with usage. */
     static byte[] body(BenchOptions options, String model) {
-        ObjectNode body = JSON.createObjectNode().put("model", model).put("prompt", options.prompt())
-                .put("max_tokens", options.maxTokens()).put("temperature", 0).put("stream", true)
-                .put("ignore_eos", true);
-        body.putObject("stream_options").put("include_usage", true);
-        return body.toString().getBytes(StandardCharsets.UTF_8);
+        return ("{\"model\":" + quote(model) + ",\"prompt\":" + quote(options.prompt()) + ",\"max_tokens\":"
+                + options.maxTokens() + ",\"temperature\":0,\"stream\":true,\"ignore_eos\":true,"
+                + "\"stream_options\":{\"include_usage\":true}}").getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A JSON string of {@code text}. Written by hand rather than with a JSON library: building Jackson's ObjectMapper
+     * was half of bench-http's start-up CPU, on the cores of the system it measures.
+     */
+    static String quote(String text) {
+        StringBuilder quoted = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> quoted.append("\\\"");
+                case '\\' -> quoted.append("\\\\");
+                case '\n' -> quoted.append("\\n");
+                case '\r' -> quoted.append("\\r");
+                case '\t' -> quoted.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        quoted.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        quoted.append(c);
+                    }
+                }
+            }
+        }
+        return quoted.append('"').toString();
     }
 
     static String authorization(BenchOptions options) {
         return options.apiKey() == null ? null : "Bearer " + options.apiKey();
     }
 
-    /** Sends one request over a blocking connection and reads its stream on the calling thread. */
-    static Timing run(HttpConnection connection, BenchOptions options, String model) {
-        byte[] bytes = body(options, model);
-        String authorization = authorization(options);
-        long start = System.nanoTime();
+    /** The whole HTTP request every client sends: POST /v1/completions with {@link #body}. */
+    static byte[] request(BenchOptions options, String model) {
+        return HttpConnection.request(options.url(), "POST", "/v1/completions", "application/json", body(options, model),
+                authorization(options));
+    }
+
+    /** Sends one request (from {@link #request}) over a blocking connection and reads its stream on the calling thread. */
+    static Timing run(HttpConnection connection, byte[] request) {
+        StreamTiming timing = new StreamTiming(System.nanoTime());
         try {
-            HttpConnection.Response response = connection.exchange("POST", "/v1/completions", "application/json",
-                    bytes, authorization);
-            BufferedReader reader = new BufferedReader(new InputStreamReader(response.body(), StandardCharsets.UTF_8));
-            Timing timing = response.status() != 200
-                    ? Timing.failed("HTTP " + response.status() + ": " + firstLine(reader))
-                    : read(reader, start);
-            response.body().transferTo(OutputStream.nullOutputStream()); // to the body's end, so the connection can be reused
-            return timing;
+            connection.exchange(request, timing);
+            return timing.result();
         } catch (IOException e) {
-            connection.close();
             return Timing.failed(e.toString());
         }
-    }
-
-    private static Timing read(BufferedReader reader, long start) throws IOException {
-        StreamTiming timing = new StreamTiming(start);
-        String line;
-        while ((line = reader.readLine()) != null) {
-            if (timing.line(line, System.nanoTime())) {
-                break;
-            }
-        }
-        return timing.result();
-    }
-
-    private static String firstLine(BufferedReader reader) throws IOException {
-        String line = reader.readLine();
-        return line == null ? "" : line.length() > 300 ? line.substring(0, 300) : line;
     }
 }

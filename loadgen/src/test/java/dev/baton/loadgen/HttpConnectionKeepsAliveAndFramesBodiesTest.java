@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -27,6 +28,7 @@ import org.junit.jupiter.api.Test;
  */
 class HttpConnectionKeepsAliveAndFramesBodiesTest {
     private ServerSocket server;
+    private URI base;
     private final AtomicInteger connections = new AtomicInteger();
     private final List<String> requestLines = new CopyOnWriteArrayList<>();
     private final List<String> answers = new CopyOnWriteArrayList<>();
@@ -34,6 +36,7 @@ class HttpConnectionKeepsAliveAndFramesBodiesTest {
     @BeforeEach
     void start() throws IOException {
         server = new ServerSocket(0, 8, InetAddress.getLoopbackAddress());
+        base = URI.create("http://127.0.0.1:" + server.getLocalPort());
         Thread.ofPlatform().daemon().start(this::serve);
     }
 
@@ -73,8 +76,28 @@ class HttpConnectionKeepsAliveAndFramesBodiesTest {
         }
     }
 
-    private static String body(HttpConnection.Response response) throws IOException {
-        return new String(response.body().readAllBytes(), StandardCharsets.UTF_8);
+    /** What one exchange read: the status and the body's lines. */
+    private static final class Lines implements ResponseLines.Listener {
+        private int status;
+        private final List<String> lines = new ArrayList<>();
+
+        @Override
+        public void status(int code) {
+            status = code;
+        }
+
+        @Override
+        public void line(byte[] bytes, int from, int to, long readAt) {
+            lines.add(new String(bytes, from, to - from, StandardCharsets.UTF_8));
+        }
+    }
+
+    private Lines exchange(HttpConnection connection, String method, String path, byte[] body, String authorization)
+            throws IOException {
+        Lines lines = new Lines();
+        connection.exchange(HttpConnection.request(base, method, path, body == null ? null : "application/json",
+                body, authorization), lines);
+        return lines;
     }
 
     @Test
@@ -84,17 +107,15 @@ class HttpConnectionKeepsAliveAndFramesBodiesTest {
         answers.add("HTTP/1.1 503 Service Unavailable\r\nContent-Length: 4\r\n\r\nbusy");
         answers.add("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok");
         answers.add("HTTP/1.1 200 OK\r\nContent-Length: 5\r\n\r\nagain");
-        URI base = URI.create("http://127.0.0.1:" + server.getLocalPort());
         try (HttpConnection connection = new HttpConnection(base, Duration.ofSeconds(5))) {
-            HttpConnection.Response stream = connection.exchange("POST", "/v1/completions", "application/json",
-                    "{}".getBytes(StandardCharsets.UTF_8), "Bearer k");
-            assertEquals(200, stream.status());
-            assertEquals("data: a\ndata: b\n", body(stream));
-            HttpConnection.Response refused = connection.exchange("GET", "/v1/models", null, null, null);
-            assertEquals(503, refused.status());
-            assertEquals("busy", body(refused));
-            assertEquals("ok", body(connection.exchange("GET", "/a", null, null, null)));
-            assertEquals("again", body(connection.exchange("GET", "/b", null, null, null)));
+            Lines stream = exchange(connection, "POST", "/v1/completions", "{}".getBytes(StandardCharsets.UTF_8), "Bearer k");
+            assertEquals(200, stream.status);
+            assertEquals(List.of("data: a", "data: b"), stream.lines);
+            Lines refused = exchange(connection, "GET", "/v1/models", null, null);
+            assertEquals(503, refused.status);
+            assertEquals(List.of("busy"), refused.lines);
+            assertEquals(List.of("ok"), exchange(connection, "GET", "/a", null, null).lines);
+            assertEquals(List.of("again"), exchange(connection, "GET", "/b", null, null).lines);
         }
         assertEquals(List.of("POST /v1/completions HTTP/1.1", "GET /v1/models HTTP/1.1", "GET /a HTTP/1.1", "GET /b HTTP/1.1"),
                 requestLines);
@@ -104,11 +125,9 @@ class HttpConnectionKeepsAliveAndFramesBodiesTest {
     @Test
     void aBodyCutShortIsAnErrorNotAShortAnswer() throws IOException {
         answers.add("HTTP/1.1 200 OK\r\nContent-Length: 10\r\nConnection: close\r\n\r\nshort");
-        URI base = URI.create("http://127.0.0.1:" + server.getLocalPort());
         try (HttpConnection connection = new HttpConnection(base, Duration.ofSeconds(5))) {
-            HttpConnection.Response response = connection.exchange("GET", "/", null, null, null);
-            IOException cut = assertThrows(IOException.class, () -> body(response));
-            assertTrue(cut.getMessage().contains("5 bytes before the body's end"), cut.getMessage());
+            IOException cut = assertThrows(IOException.class, () -> exchange(connection, "GET", "/", null, null));
+            assertTrue(cut.getMessage().contains("the connection ended before the response's end"), cut.getMessage());
         }
     }
 }
