@@ -29,7 +29,10 @@ pipeline_alone() {
     echo "(skipped: build the worker's test classes, and the gateway must list its model)"
     return
   fi
-  "$JAVA_HOME/bin/java" -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider \
+  # The reference driver runs with bench-http's JIT and collector flags (bin/baton: C1 only, serial GC), so that
+  # neither side's driver takes more of the shared cores than it must (docs/benchmarks.md). No class-data archive:
+  # CDS refuses a classpath with a non-empty directory (test-classes), and start-up is outside the timed run.
+  "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider \
     --sun-misc-unsafe-memory-access=allow -cp "$load_cp" dev.baton.worker.bench.PipelineLoad \
     --bootstrap "$bootstrap" --model-name "$model_id" --warmup 32 --requests 256 --concurrency 32 --prompt-tokens 5 --max-tokens 64 \
     --vocab "$vocab" 2>/dev/null | tail -1

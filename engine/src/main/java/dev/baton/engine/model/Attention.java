@@ -152,17 +152,21 @@ final class Attention implements ComputePool.ThreadRangeTask {
         }
     }
 
-    /** In-place softmax of {@code x[0, n)}; the normalizer is summed in double, as llama.cpp does. */
+    /**
+     * In-place softmax of {@code x[0, n)}; the normalizer is summed in double, as llama.cpp does. The exponentials
+     * take the array form of {@link VectorMath#exp} (the same bits as the scalar form, {@code (x − max)·1} being
+     * {@code x − max}): per position and head, the scalar polynomial was most of decode's attention work at long
+     * contexts.
+     */
     static void softmax(float[] x, int n) {
         float max = Float.NEGATIVE_INFINITY;
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[i]);
         }
+        VectorMath.exp(x, 0, max, 1f, x, 0, n);
         double sum = 0;
         for (int i = 0; i < n; i++) {
-            float e = VectorMath.exp(x[i] - max);
-            x[i] = e;
-            sum += e;
+            sum += x[i];
         }
         float inverse = (float) (1.0 / sum);
         for (int i = 0; i < n; i++) {

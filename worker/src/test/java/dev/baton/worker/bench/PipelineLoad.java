@@ -10,6 +10,7 @@ import dev.baton.proto.Sampling;
 import dev.baton.proto.TokenEvent;
 import dev.baton.worker.runtime.TestKafka;
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -50,7 +51,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *
  * <p>Replies come back on a topic of the benchmark's own ({@code --reply-topic}, default baton.replies.load,
  * created when missing; {@code --reply-topic baton.replies} for the gateway's), so no gateway of the running
- * system spends CPU on them while the pipeline alone is measured.
+ * system spends CPU on them while the pipeline alone is measured. {@code driverCpuSeconds} is this process's own CPU
+ * during the timed run: on one machine the driver shares the pipeline's cores, as bench-http does.
  *
  * <p>{@code position-group GROUP}: commits GROUP's offsets at the end of baton.requests, so a worker started in that
  * group reads only what is published afterwards.
@@ -105,9 +107,11 @@ public final class PipelineLoad {
             }
             Map<String, RequestTimes> times = new HashMap<>();
             List<Long> arrivals = new ArrayList<>();
+            long startCpu = processCpuNanos();
             long start = System.nanoTime();
             drive(batch.subList(warmup, warmup + requests), concurrency, replies, producer, times, arrivals);
             long end = System.nanoTime();
+            long driverCpu = processCpuNanos() - startCpu;
             long allDecoding = times.values().stream().mapToLong(t -> t.firstNanos).max().orElseThrow();
             long firstEnd = times.values().stream().mapToLong(t -> t.endNanos).min().orElseThrow();
             long inWindow = arrivals.stream().filter(a -> a > allDecoding && a <= firstEnd).count();
@@ -124,6 +128,7 @@ public final class PipelineLoad {
             }
             report.put("endToEndTokensPerSecond", totalTokens / seconds(end - start));
             report.put("wallSeconds", seconds(end - start));
+            report.put("driverCpuSeconds", seconds(driverCpu));
             List<Object> stages = new ArrayList<>();
             for (String url : statsUrls) {
                 stages.add(stageSummary(url));
@@ -190,6 +195,12 @@ public final class PipelineLoad {
         long firstNanos;
         long endNanos;
         int tokens;
+    }
+
+    /** This process's CPU time (all threads), to say what the driver itself cost the cores it shares. */
+    private static long processCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime();
     }
 
     private static double seconds(long nanos) {
