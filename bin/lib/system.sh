@@ -4,6 +4,11 @@
 
 SYSTEM_ENV="$BATON_RUN_DIR/system.env"
 SERVICE_JVM_FLAGS=(--add-modules jdk.incubator.vector --enable-native-access=ALL-UNNAMED)
+# The gateway and the tokenizer service: glue around HTTP, gRPC and Kafka clients, and short tokenizer calls. C1 alone
+# compiles them for a fraction of C2's CPU, which they would otherwise take from the pipeline on the same cores for
+# thousands of requests, and their code costs as much per request once warm (gateway/README.md, "JVM flags"). One
+# small heap each: the serial collector (system_collector), no concurrent GC threads.
+LIGHT_SERVICE_JVM_FLAGS=(-XX:TieredStopAtLevel=1 -Xmx512m)
 
 system_usage() {
   cat <<USAGE
@@ -190,7 +195,8 @@ system_up() {
   local bootstrap="$KAFKA_BOOTSTRAP_LOCAL" i
   system_start_java tokenizer "$BATON_HOME/tokenizer-service/target/quarkus-app/quarkus-run.jar" \
     "-Dquarkus.http.port=$UP_TOKENIZER_PORT" "-Dbaton.tokenizer.model=$UP_MODEL" \
-    ${UP_CHAT_TEMPLATE:+"-Dbaton.tokenizer.chat-template=$UP_CHAT_TEMPLATE"} -Xmx512m ${BATON_TOKENIZER_OPTS:-}
+    ${UP_CHAT_TEMPLATE:+"-Dbaton.tokenizer.chat-template=$UP_CHAT_TEMPLATE"} "${LIGHT_SERVICE_JVM_FLAGS[@]}" \
+    $(system_collector -XX:+UseSerialGC "${BATON_TOKENIZER_OPTS:-}") ${BATON_TOKENIZER_OPTS:-}
   for ((i = 0; i < UP_STAGES; i++)); do
     local stage_flags=()
     (( i + 1 < UP_STAGES )) && stage_flags=("-Dbaton.worker.next=127.0.0.1:$((UP_WORKER_PORT + i + 1))")
@@ -199,7 +205,7 @@ system_up() {
       "-Dquarkus.http.port=$((UP_WORKER_PORT + i))" "-Dkafka.bootstrap.servers=$bootstrap" \
       "-Dbaton.worker.model=$UP_MODEL" "-Dbaton.worker.model-name=$UP_MODEL_NAME" \
       "-Dbaton.worker.stage=$i" "-Dbaton.worker.stages=$UP_STAGES" "-Dbaton.worker.threads=$UP_THREADS" \
-      "${stage_flags[@]}" -XX:+UseParallelGC ${BATON_WORKER_OPTS:-}
+      "${stage_flags[@]}" $(system_collector -XX:+UseParallelGC "${BATON_WORKER_OPTS:-}") ${BATON_WORKER_OPTS:-}
   done
   service_wait_ready tokenizer "http://127.0.0.1:$UP_TOKENIZER_PORT/q/health/ready" 120
   # stage k is ready only once stage k+1 answers, so the last one comes first
@@ -213,13 +219,19 @@ system_up() {
     system_start_java "gateway-$i" "$BATON_HOME/gateway/target/quarkus-app/quarkus-run.jar" \
       "-Dquarkus.http.port=$((UP_PORT + i))" "-Dkafka.bootstrap.servers=$bootstrap" \
       "-Dquarkus.grpc.clients.tokenizer.port=$UP_TOKENIZER_PORT" "-Dbaton.gateway.model-name=$UP_MODEL_NAME" \
-      "-Dbaton.gateway.reply-partitions=$partitions" -Xmx512m ${BATON_GATEWAY_OPTS:-}
+      "-Dbaton.gateway.reply-partitions=$partitions" "${LIGHT_SERVICE_JVM_FLAGS[@]}" \
+      $(system_collector -XX:+UseSerialGC "${BATON_GATEWAY_OPTS:-}") ${BATON_GATEWAY_OPTS:-}
   done
   for ((i = 0; i < UP_GATEWAYS; i++)); do
     service_wait_ready "gateway-$i" "http://127.0.0.1:$((UP_PORT + i))/q/health/ready" 120
   done
   trap - ERR INT TERM
   system_print_ready
+}
+
+# Prints the collector flag DEFAULT unless OPTS choose a collector themselves (the JVM refuses to start with two).
+system_collector() {
+  [[ "$2" =~ -XX:\+Use[A-Za-z0-9]+GC ]] || echo "$1"
 }
 
 system_start_java() {
