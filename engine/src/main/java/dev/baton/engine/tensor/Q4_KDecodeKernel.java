@@ -104,11 +104,11 @@ final class Q4_KDecodeKernel {
     /**
      * Step 1, for the {@code count} blocks from byte {@code first} on (a tile's rows follow each other in the
      * weights, so its blocks are consecutive; block i is block i mod {@code blocks} of its row): per block and half
-     * u, the products of both nibbles of 64 quant bytes, folded once (h = 2), 32 shorts to {@code stage[64i + 32u
-     * ..]}.
+     * u, the products of both nibbles of 64 quant bytes, folded once (h = 2), 32 shorts as 16 ints to
+     * {@code stage[32i + 16u ..]} (an int array: see {@link Q6_KDecodeKernel#foldedProducts}).
      */
     static void foldedProducts(MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
-            short[] stage) {
+            int[] stage) {
         for (int i = 0, k = 0, a = aOff; i < count; i++) {
             long quants = first + (long) BYTES * i + Q4_KFormat.QS;
             for (int u = 0; u < 2; u++) {
@@ -124,7 +124,8 @@ final class Q4_KDecodeKernel {
                         .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 64))
                         .add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 96)));
-                low.blend(high, upper2).add(cross2.selectFrom(low, high)).intoArray(stage, 64 * i + 32 * u);
+                low.blend(high, upper2).add(cross2.selectFrom(low, high)).reinterpretAsInts()
+                        .intoArray(stage, 32 * i + 16 * u);
             }
             if (++k == blocks) {
                 k = 0;
@@ -141,15 +142,15 @@ final class Q4_KDecodeKernel {
      * {@code scales[16k + row]}, its dmin to {@code scales[16·blocks + 16k + row]} and its mins to the min table at
      * {@code groupSums[mins ..]} ({@link #minTableIndex}).
      */
-    static void scaledGroupSums(short[] stage, MemorySegment w, long first, int count, int blockBytes, int blocks,
+    static void scaledGroupSums(int[] stage, MemorySegment w, long first, int count, int blockBytes, int blocks,
             int[] groupSums, int mins, float[] scales) {
         for (int i = 0, k = 0, r = 0; i < count; i++) {
             VectorMask<Short> upper4 = VectorMask.fromLong(ShortLaneFold.S, 0xF0F0F0F0L);
             ShortVector cross4 = ShortVector.fromArray(ShortLaneFold.S, CROSS4, 0);
             ByteVector laneGroups = ByteVector.fromArray(ShortLaneFold.B16, INT_LANE_GROUPS, 0);
             long blk = first + (long) blockBytes * i;
-            ShortVector u0 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i);
-            ShortVector u1 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32);
+            ShortVector u0 = IntVector.fromArray(ShortLaneFold.I, stage, 32 * i).reinterpretAsShorts();
+            ShortVector u1 = IntVector.fromArray(ShortLaneFold.I, stage, 32 * i + 16).reinterpretAsShorts();
             IntVector f = u0.blend(u1, upper4).add(cross4.selectFrom(u0, u1)).reinterpretAsInts();
             // both halves of each int lane sign-extended and added (Q5_K's 16 products overflow a short)
             IntVector pairs = f.lanewise(VectorOperators.ASHR, 16)

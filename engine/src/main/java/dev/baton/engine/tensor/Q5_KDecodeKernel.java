@@ -35,10 +35,11 @@ final class Q5_KDecodeKernel {
 
     /**
      * Step 1 as {@link Q4_KDecodeKernel#foldedProducts}, for Q5_K blocks: per block and half u, the products of both
-     * nibbles of 64 quant bytes with their fifth bits, folded once (h = 2), 32 shorts to {@code stage[64i + 32u ..]}.
+     * nibbles of 64 quant bytes with their fifth bits, folded once (h = 2), 32 shorts as 16 ints to
+     * {@code stage[32i + 16u ..]}.
      */
     static void foldedProducts(MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
-            short[] stage) {
+            int[] stage) {
         for (int i = 0, k = 0, a = aOff; i < count; i++) {
             long blk = first + (long) BYTES * i;
             for (int u = 0; u < 2; u++) {
@@ -62,7 +63,8 @@ final class Q5_KDecodeKernel {
                         .add(v.lanewise(VectorOperators.LSHR, 12).and(0x000F000F)
                                 .or(h.lanewise(VectorOperators.LSHR, 5).and(0x00100010)).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 96)));
-                low.blend(high, upper2).add(cross2.selectFrom(low, high)).intoArray(stage, 64 * i + 32 * u);
+                low.blend(high, upper2).add(cross2.selectFrom(low, high)).reinterpretAsInts()
+                        .intoArray(stage, 32 * i + 16 * u);
             }
             if (++k == blocks) {
                 k = 0;

@@ -116,11 +116,13 @@ final class Q6_KDecodeKernel {
      * Step 1, for the {@code count} blocks from byte {@code first} on (a tile's rows follow each other in the
      * weights, so its blocks are consecutive; block i is block i mod {@code blocks} of its row): per block and u
      * (0, 1), quarters u and u+2 (both from X for u = 0, from Y for u = 1) multiplied and folded once (h = 2), 32
-     * shorts per half to {@code stage[64i + 32u ..]}. One half per loop iteration keeps the method small enough for
-     * C2 to inline every vector operation; one call per tile keeps the per-call set-up off the rows.
+     * shorts per half as 16 ints to {@code stage[32i + 16u ..]}. One half per loop iteration keeps the method small
+     * enough for C2 to inline every vector operation; one call per tile keeps the per-call set-up off the rows. The
+     * stage is an int array so that its stores cannot alias the short arrays the loop reads: with a short stage, C2
+     * reloaded the permute indices from their arrays (and re-masked them) in every iteration instead of hoisting them.
      */
     static void foldedProducts(MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
-            short[] stage) {
+            int[] stage) {
         for (int i = 0, k = 0, a = aOff; i < count; i++) {
             long blk = first + (long) BYTES * i;
             for (int u = 0; u < 2; u++) {
@@ -148,7 +150,7 @@ final class Q6_KDecodeKernel {
                         .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 128))
                         .add(thirdQuarter.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 160)));
-                p.blend(q, upper2).add(cross2.selectFrom(p, q)).intoArray(stage, 64 * i + 32 * u);
+                p.blend(q, upper2).add(cross2.selectFrom(p, q)).reinterpretAsInts().intoArray(stage, 32 * i + 16 * u);
             }
             if (++k == blocks) {
                 k = 0;
@@ -165,15 +167,15 @@ final class Q6_KDecodeKernel {
      * {@code d[16k + row]}: the second fold level (h = 4) of the block's two staged halves, the centring terms
      * subtracted, each int lane's two halves added and multiplied by its group's scale.
      */
-    static void scaledGroupSums(short[] stage, MemorySegment w, long first, int count, int blocks, short[] aq,
+    static void scaledGroupSums(int[] stage, MemorySegment w, long first, int count, int blocks, short[] aq,
             int aOff, int[] groupSums, float[] d) {
         for (int i = 0, k = 0, r = 0, a = aOff + 256; i < count; i++) {
             VectorMask<Short> upper4 = VectorMask.fromLong(ShortLaneFold.S, 0xF0F0F0F0L);
             ShortVector cross4 = ShortVector.fromArray(ShortLaneFold.S, CROSS4, 0);
             ByteVector laneGroups = ByteVector.fromArray(ShortLaneFold.B16, INT_LANE_GROUPS, 0);
             long blk = first + (long) BYTES * i;
-            ShortVector u0 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i);
-            ShortVector u1 = ShortVector.fromArray(ShortLaneFold.S, stage, 64 * i + 32);
+            ShortVector u0 = IntVector.fromArray(ShortLaneFold.I, stage, 32 * i).reinterpretAsShorts();
+            ShortVector u1 = IntVector.fromArray(ShortLaneFold.I, stage, 32 * i + 16).reinterpretAsShorts();
             IntVector halves = u0.blend(u1, upper4).add(cross4.selectFrom(u0, u1))
                     .sub(ShortVector.fromArray(ShortLaneFold.S, aq, a)).reinterpretAsInts();
             IntVector groups = halves.lanewise(VectorOperators.ASHR, 16)

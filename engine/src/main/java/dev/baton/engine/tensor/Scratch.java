@@ -21,7 +21,7 @@ final class Scratch {
     private float[] weightOffsets = new float[0];
     private float[] activations = new float[0];
     private short[] activationShorts = new short[0];
-    private short[] foldStage = new short[0];
+    private int[] foldStage = new int[0];
     private float[] activationScales = new float[0];
     private int[] activationSums = new int[0];
     private int[] activationHalfSums = new int[0];
@@ -133,9 +133,9 @@ final class Scratch {
     }
 
     /** Partly folded 16-bit products, passed between the steps of a K-quant decode kernel. */
-    short[] foldStage(int n) {
+    int[] foldStage(int n) {
         if (foldStage.length < n) {
-            foldStage = new short[n];
+            foldStage = new int[n];
         }
         return foldStage;
     }

@@ -144,7 +144,7 @@ final class SuperBlockMatrix extends TiledMatrix {
      */
     private void rowTileScaleMin(int r0, int nr, MatmulJob job, Scratch scratch) {
         int count = nr * blocks;
-        short[] stage = scratch.foldStage(64 * count);
+        int[] stage = scratch.foldStage(32 * count);
         int[] groupSums = scratch.tileSums(Q4_KDecodeKernel.groupSumsLength(blocks));
         float[] scales = scratch.weightScales(2 * TILE * blocks);
         float[] out = scratch.lanes(TILE);
@@ -167,7 +167,7 @@ final class SuperBlockMatrix extends TiledMatrix {
     /** {@link Q6_KDecodeKernel}'s three steps over one tile, per activation row. */
     private void rowTileSixBit(int r0, int nr, MatmulJob job, Scratch scratch) {
         int count = nr * blocks;
-        short[] stage = scratch.foldStage(64 * count);
+        int[] stage = scratch.foldStage(32 * count);
         int[] groupSums = scratch.tileSums(TILE * TILE * blocks + RowSumTree.WORK);
         float[] d = scratch.weightScales(TILE * blocks);
         float[] out = scratch.lanes(TILE);
