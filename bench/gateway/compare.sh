@@ -7,7 +7,8 @@
 #   - the pipeline alone at C = 32: 256 requests published straight to the system's own broker, 32 in flight (worker
 #     PipelineLoad, 5-token prompts, 64 tokens each), served by the same worker stages with no gateway, tokenizer,
 #     HTTP or client in the way: the pipeline's own throughput, to compare with the C=32 tokens/s. Both count the
-#     same way: 32 warm-up requests first, not counted, then all tokens of the 256 over the run's wall time.
+#     same way: warm-up requests first, not counted (bench-http 32 requests, the pipeline's driver 20 s: see below),
+#     then all tokens of the 256 over the run's wall time.
 #     Each repetition ends with the ratio of the two (gateway / pipeline alone at C=32).
 #   BATON_WORKER_OPTS="-Dbaton.worker.max-batch=32" bin/baton up --port 18080 --kafka-port 29092 ...   (first)
 #   bench/gateway/compare.sh [URL] [MODEL.gguf] [REPS] [KAFKA_BOOTSTRAP]
@@ -29,12 +30,13 @@ pipeline_alone() {
     echo "(skipped: build the worker's test classes, and the gateway must list its model)"
     return
   fi
-  # The reference driver runs with bench-http's JIT and collector flags (bin/baton: C1 only, serial GC), so that
-  # neither side's driver takes more of the shared cores than it must (docs/benchmarks.md). No class-data archive:
-  # CDS refuses a classpath with a non-empty directory (test-classes), and start-up is outside the timed run.
+  # The reference driver runs with bench-http's JIT and collector flags (bin/baton: C1 only, serial GC) and warms up
+  # for 20 s on requests of its own, so that neither side's driver takes more of the shared cores than it must: on
+  # stories260K it still spent 0.6-0.7 s of CPU in the timed run after 32 warm-up requests, 0.2-0.3 s after ~4,000,
+  # bench-http 0.12-0.16 s (docs/benchmarks.md). No class-data archive: CDS refuses a classpath with a directory.
   "$JAVA_HOME/bin/java" -XX:TieredStopAtLevel=1 -XX:+UseSerialGC -Dslf4j.provider=org.slf4j.helpers.NOP_FallbackServiceProvider \
     --sun-misc-unsafe-memory-access=allow -cp "$load_cp" dev.baton.worker.bench.PipelineLoad \
-    --bootstrap "$bootstrap" --model-name "$model_id" --warmup 32 --requests 256 --concurrency 32 --prompt-tokens 5 --max-tokens 64 \
+    --bootstrap "$bootstrap" --model-name "$model_id" --warmup 32 --warmup-seconds 20 --requests 256 --concurrency 32 --prompt-tokens 5 --max-tokens 64 \
     --vocab "$vocab" 2>/dev/null | tail -1
 }
 for ((rep = 1; rep <= reps; rep++)); do
