@@ -20,7 +20,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * Once warmed up, a step allocates nothing on the heap: prefill chunks and decode steps of 1, 2 and 4 sequences,
+ * Once warmed up, a step allocates nothing on the heap: prefill chunks and decode steps of 1, 2, 4 and 16 sequences,
  * through one range or through split ranges with activations serialized between them. Measured with the JVM's
  * per-thread allocation counter on the calling thread, with a one-thread pool so all the work runs there.
  *
@@ -75,6 +75,7 @@ class StepAllocatesNothingTest {
 
     /** Runs rounds of steps on one model until three rounds in a row allocate nothing; prints the last count. */
     static final class Probe {
+        private static final int[] DECODE_BATCHES = {1, 2, 4, 16};
         private static final com.sun.management.ThreadMXBean THREADS =
                 (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
@@ -83,12 +84,12 @@ class StepAllocatesNothingTest {
         }
 
         static long allocatedPerRound(Path model, int split) throws IOException {
-            int sequences = 4;
+            int sequences = 16;
             int chunk = 8;
             try (GgufFile file = GgufFile.open(model);
                  ComputePool pool = new ComputePool(1);
                  LocalPipeline pipeline = LocalPipeline.load(file, new LocalPipeline.Options(split,
-                         ActivationEncoding.BF16, GgmlType.F16, 512, sequences, new StepCapacity(64, sequences)),
+                         ActivationEncoding.BF16, GgmlType.F16, 512, sequences, new StepCapacity(sequences * chunk, sequences)),
                          pool)) {
                 StepBatch batch = pipeline.capacity().newBatch();
                 int[] prompt = new int[chunk];
@@ -110,8 +111,9 @@ class StepAllocatesNothingTest {
                     long before = THREADS.getThreadAllocatedBytes(thread);
                     for (int step = 0; step < 12; step++) {
                         batch.clear();
-                        // decode steps of 1, 2 and 4 sequences: kernels switch at small batch sizes
-                        int active = step < 2 ? sequences : Math.min(sequences, 1 << (step % 3));
+                        // decode steps of 1, 2, 4 and 16 sequences: kernels switch at small batch sizes, and 16 takes
+                        // the batch-lane register tiles
+                        int active = step < 2 ? sequences : DECODE_BATCHES[step % DECODE_BATCHES.length];
                         for (int s = 0; s < active; s++) {
                             if (step < 2) {
                                 batch.add(s, positions[s], prompt, 0, chunk, step == 1);
