@@ -17,9 +17,12 @@ import jdk.incubator.vector.VectorOperators;
  * vectors A (half 0) and B (half 1), the 64 bytes of high pairs as one, H. Short lane s of
  * {@code X = [A lanes 0..15, B lanes 0..15]} holds ql bytes {@code l, l+1} (l = 2·(s mod 16)) of half s/16, whose high
  * bits sit in the same short of H; {@code Y} (lanes 16..31 of A and B) holds bytes {@code 32+l, 33+l}, high bits again
- * in H's lane s. So a shift and mask of H puts the two high bits of both bytes of a lane next to their nibbles, and
- * quarter q's 64 six-bit values become one vector of two bytes per lane, <em>uncentred</em> (0..63): value
- * {@code 128h + 32q + l + b} in byte b of lane s. Even and odd bytes are multiplied separately with the activations,
+ * in H's lane s. So one shift of H puts the two high bits of both bytes of a lane at bits 4–5 next to their nibbles,
+ * and one bitwise blend ({@code vpternlogd}) takes bits 0–3 of each byte from the nibbles and bits 4–7 from H:
+ * quarter q's 64 six-bit values become one vector of two bytes per lane, <em>uncentred</em> (0..63), with another
+ * quarter's high bits left in bits 6–7: value {@code 128h + 32q + l + b} in bits 0–5 of byte b of lane s. The masks
+ * that split even and odd bytes keep bits 0–5 only, so those leftovers cost nothing (masking H first cost one
+ * operation per quarter). Even and odd bytes are multiplied separately with the activations,
  * which are stored once per multiply in that order ({@link #arrangeActivations}), and added lane by lane (same scale
  * group). Quarters u and u+2 are folded once (h = 2) and staged. Shifts are done on int lanes: C2 emits shifts by a
  * constant as one instruction for ints but as a count register move plus a two-µop shift for shorts.
@@ -35,14 +38,17 @@ import jdk.incubator.vector.VectorOperators;
  * and the float combination runs in 16 lanes, in block order with the operations of
  * {@link SuperBlockFormat#blockProduct}, so the result is bit-identical to the other kernels.
  *
- * <p>Each step runs over a whole tile in one call: with 3-block rows (768 columns) the per-call set-up of a per-row
- * call took a fifth of the time. No vector is live across a loop's back edge: an on-stack-replacement compile sees
+ * <p>Steps 1 and 2 run over {@link #CHUNK} consecutive blocks of a tile per call, step 3 over the whole tile: with
+ * 3-block rows (768 columns) the per-call set-up of a per-row call took a fifth of the time, and with long rows
+ * (TinyLlama's 5632 columns: 352 blocks per tile) a whole tile's stage (45 KiB) and blocks (74 KiB) no longer fit L1
+ * between step 1 and step 2. No vector is live across a loop's back edge: an on-stack-replacement compile sees
  * such a vector only with its declared type, cannot bind its operations statically and boxes them (a model's first
  * tiles trigger those compiles; measured: 300 young collections in a 128-token bench instead of 16, decode a third
  * slower), so masks and index vectors are made inside the loops (C2 hoists them) and the accumulators go through
  * {@code out}. No vector is passed to or returned from a method of ours either (a call C2 does not inline boxes it;
  * {@code StepAllocatesNothingTest} forbids all such inlining). A tile's rows follow each other in the weights, so
- * its blocks are consecutive and walked in one ascending run. Each step is its own compilation unit: together they pass C2's inlining node limit.
+ * its blocks are consecutive and walked in one ascending run. Each step is its own compilation unit: together they
+ * pass C2's inlining node limit.
  */
 final class Q6_KDecodeKernel {
     /** Whether this machine runs the kernel (512-bit vectors). */
@@ -52,6 +58,8 @@ final class Q6_KDecodeKernel {
     /** Rows of a tile: the fold tree of {@link #tileProducts} puts one row per int lane, so 16. */
     static final int ROWS = RowSumTree.ROWS;
     private static final int BYTES = Q6_KFormat.BYTES;
+    /** Blocks per call of steps 1 and 2: a 768-column tile whole, longer tiles in pieces whose stage stays in L1. */
+    static final int CHUNK = 48;
 
     /** {@code ARRANGED[p]}: the value index (0..255) whose activation goes to position p of the arranged block. */
     private static final int[] ARRANGED = new int[256];
@@ -113,17 +121,19 @@ final class Q6_KDecodeKernel {
     }
 
     /**
-     * Step 1, for the {@code count} blocks from byte {@code first} on (a tile's rows follow each other in the
-     * weights, so its blocks are consecutive; block i is block i mod {@code blocks} of its row): per block and u
+     * Step 1, for the {@code count} blocks from byte {@code first} on, which are blocks {@code start ..} of their
+     * tile (a tile's rows follow each other in the weights, so its blocks are consecutive; tile block j is block
+     * j mod {@code blocks} of its row): per block and u
      * (0, 1), quarters u and u+2 (both from X for u = 0, from Y for u = 1) multiplied and folded once (h = 2), 32
      * shorts per half as 16 ints to {@code stage[32i + 16u ..]}. One half per loop iteration keeps the method small
-     * enough for C2 to inline every vector operation; one call per tile keeps the per-call set-up off the rows. The
+     * enough for C2 to inline every vector operation; one call per chunk keeps the per-call set-up off the rows. The
      * stage is an int array so that its stores cannot alias the short arrays the loop reads: with a short stage, C2
      * reloaded the permute indices from their arrays (and re-masked them) in every iteration instead of hoisting them.
      */
-    static void foldedProducts(MemorySegment w, long first, int count, int blocks, short[] aq, int aOff,
+    static void foldedProducts(MemorySegment w, long first, int start, int count, int blocks, short[] aq, int aOff,
             int[] stage) {
-        for (int i = 0, k = 0, a = aOff; i < count; i++) {
+        int k0 = start % blocks;
+        for (int i = 0, k = k0, a = aOff + SHORTS_PER_BLOCK * k0; i < count; i++) {
             long blk = first + (long) BYTES * i;
             for (int u = 0; u < 2; u++) {
                 ShortVector lanes = ShortVector.fromArray(ShortLaneFold.S, XY_LANES, 32 * u);
@@ -134,21 +144,21 @@ final class Q6_KDecodeKernel {
                 IntVector lowB = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QL + 64,
                         SuperBlockFormat.LE);
                 IntVector high = IntVector.fromMemorySegment(ShortLaneFold.I, w, blk + Q6_KFormat.QH,
-                        SuperBlockFormat.LE).lanewise(VectorOperators.LSHR, 2 * u);
+                        SuperBlockFormat.LE);
                 IntVector low = lanes.selectFrom(lowA.reinterpretAsShorts(),
                         lowB.reinterpretAsShorts()).reinterpretAsInts();
-                IntVector firstQuarter = low.and(0x0F0F0F0F)
-                        .or(high.lanewise(VectorOperators.LSHL, 4).and(0x30303030));
-                IntVector thirdQuarter = low.lanewise(VectorOperators.LSHR, 4).and(0x0F0F0F0F)
-                        .or(high.and(0x30303030));
+                IntVector firstQuarter = high.lanewise(VectorOperators.LSHL, 4 - 2 * u)
+                        .lanewise(VectorOperators.BITWISE_BLEND, low, 0x0F0F0F0F);
+                IntVector thirdQuarter = high.lanewise(VectorOperators.LSHR, 2 * u)
+                        .lanewise(VectorOperators.BITWISE_BLEND, low.lanewise(VectorOperators.LSHR, 4), 0x0F0F0F0F);
                 int at = a + 64 * u;
-                ShortVector p = firstQuarter.and(0x00FF00FF).reinterpretAsShorts()
+                ShortVector p = firstQuarter.and(0x003F003F).reinterpretAsShorts()
                         .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at))
-                        .add(firstQuarter.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                        .add(firstQuarter.lanewise(VectorOperators.LSHR, 8).and(0x003F003F).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 32)));
-                ShortVector q = thirdQuarter.and(0x00FF00FF).reinterpretAsShorts()
+                ShortVector q = thirdQuarter.and(0x003F003F).reinterpretAsShorts()
                         .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 128))
-                        .add(thirdQuarter.lanewise(VectorOperators.LSHR, 8).and(0x00FF00FF).reinterpretAsShorts()
+                        .add(thirdQuarter.lanewise(VectorOperators.LSHR, 8).and(0x003F003F).reinterpretAsShorts()
                                 .mul(ShortVector.fromArray(ShortLaneFold.S, aq, at + 160)));
                 p.blend(q, upper2).add(cross2.selectFrom(p, q)).reinterpretAsInts().intoArray(stage, 32 * i + 16 * u);
             }
@@ -162,14 +172,15 @@ final class Q6_KDecodeKernel {
     }
 
     /**
-     * Step 2, for the same {@code count} blocks (row i / blocks of the tile, block i mod blocks of the row): each
+     * Step 2, for the same {@code count} blocks (tile block j is in row j / blocks, block j mod blocks): each
      * block's 16 scale-group sums, scaled, as one int vector to {@code groupSums[(16k + slot)·16 ..]}, and its d to
      * {@code d[16k + row]}: the second fold level (h = 4) of the block's two staged halves, the centring terms
      * subtracted, each int lane's two halves added and multiplied by its group's scale.
      */
-    static void scaledGroupSums(int[] stage, MemorySegment w, long first, int count, int blocks, short[] aq,
-            int aOff, int[] groupSums, float[] d) {
-        for (int i = 0, k = 0, r = 0, a = aOff + 256; i < count; i++) {
+    static void scaledGroupSums(int[] stage, MemorySegment w, long first, int start, int count, int blocks,
+            short[] aq, int aOff, int[] groupSums, float[] d) {
+        int k0 = start % blocks;
+        for (int i = 0, k = k0, r = start / blocks, a = aOff + 256 + SHORTS_PER_BLOCK * k0; i < count; i++) {
             VectorMask<Short> upper4 = VectorMask.fromLong(ShortLaneFold.S, 0xF0F0F0F0L);
             ShortVector cross4 = ShortVector.fromArray(ShortLaneFold.S, CROSS4, 0);
             ByteVector laneGroups = ByteVector.fromArray(ShortLaneFold.B16, INT_LANE_GROUPS, 0);

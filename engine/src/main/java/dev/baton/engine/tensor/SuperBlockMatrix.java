@@ -164,10 +164,10 @@ final class SuperBlockMatrix extends TiledMatrix {
         }
     }
 
-    /** {@link Q6_KDecodeKernel}'s three steps over one tile, per activation row. */
+    /** {@link Q6_KDecodeKernel}'s three steps over one tile, per activation row (steps 1 and 2 chunk by chunk). */
     private void rowTileSixBit(int r0, int nr, MatmulJob job, Scratch scratch) {
         int count = nr * blocks;
-        int[] stage = scratch.foldStage(32 * count);
+        int[] stage = scratch.foldStage(32 * Math.min(count, Q6_KDecodeKernel.CHUNK));
         int[] groupSums = scratch.tileSums(TILE * TILE * blocks + RowSumTree.WORK);
         float[] d = scratch.weightScales(TILE * blocks);
         float[] out = scratch.lanes(TILE);
@@ -177,8 +177,12 @@ final class SuperBlockMatrix extends TiledMatrix {
         long first = r0 * rowBytes;
         for (int b = 0; b < job.batch; b++) {
             int a = b * blocks * Q6_KDecodeKernel.SHORTS_PER_BLOCK;
-            Q6_KDecodeKernel.foldedProducts(data, first, count, blocks, job.activationShorts, a, stage);
-            Q6_KDecodeKernel.scaledGroupSums(stage, data, first, count, blocks, job.activationShorts, a, groupSums, d);
+            for (int c = 0; c < count; c += Q6_KDecodeKernel.CHUNK) {
+                int n = Math.min(Q6_KDecodeKernel.CHUNK, count - c);
+                long at = first + (long) blockBytes * c;
+                Q6_KDecodeKernel.foldedProducts(data, at, c, n, blocks, job.activationShorts, a, stage);
+                Q6_KDecodeKernel.scaledGroupSums(stage, data, at, c, n, blocks, job.activationShorts, a, groupSums, d);
+            }
             Q6_KDecodeKernel.tileProducts(groupSums, d, blocks, job.activationScales, b * blocks, out);
             System.arraycopy(out, 0, job.out, b * rows + r0, nr);
         }

@@ -13,13 +13,15 @@ import org.junit.jupiter.params.provider.EnumSource;
 /**
  * The vector kernels and the scalar references compute each output in the same fixed order, so they must agree bit
  * for bit, for every type and for odd shapes (rows not a multiple of any tile, batches not a multiple of 4, float
- * rows not a multiple of the vector length, rows longer than one column chunk of the row-lane kernel). Both must also be close to the exact product of the dequantized weights
+ * rows not a multiple of the vector length, rows longer than one column chunk of the row-lane kernel, a 16-row tile of
+ * 80 super-blocks, which the Q6_K decode steps take in calls of 48, the first ending inside a row). Both must also be
+ * close to the exact product of the dequantized weights
  * and the partner-converted activations. Batches of 9, 21 and 40 take the batch-lane paths (40: both register tiles of
  * the 32-value types).
  */
 class VectorKernelMatchesReferenceTest {
     private static final int[][] SHAPES = {{1, 32}, {5, 64}, {13, 96}, {37, 160}, {64, 256}, {3, 1024}, {130, 32},
-            {9, 512}, {6, 768}, {2, 1536}, {17, 2080}};
+            {9, 512}, {6, 768}, {2, 1536}, {17, 2080}, {20, 1280}};
     private static final int[] FLOAT_ONLY_COLS = {1, 3, 17, 172};
     private static ComputePool pool;
 
