@@ -5,13 +5,17 @@
 //        [--prefill-threads 2] [--decode-threads 1] [--repeat 3] [--llama-dir DIR]
 //
 // Prints one JSON object: {"engine":"llama.cpp","model","prefill_threads","decode_threads","prefill_tps",
-// "decode":[{"batch","tps"}]}. Prefill: one prompt of --prompt-tokens ids evaluated as one batch. Decode at batch B:
+// "decode":[{"batch","tps"}],"cpu_variant","weight_buffers_mib","peak_rss_mib"}. cpu_variant is the ggml CPU library
+// llama.cpp loaded for this CPU (e.g. "sapphirerapids"); weight_buffers_mib says where its weights live, from its
+// load log: "CPU_Mapped" is the file's mapping, "AMX" and "CPU_REPACK" are copies repacked at load for its int8 kernels
+// (it does that for quantized matrices on CPUs it has such kernels for, see docs/benchmarks.md). Prefill: one prompt of --prompt-tokens ids evaluated as one batch. Decode at batch B:
 // B sequences, each starting from one token, generating --gen-tokens tokens greedily together; tps is the aggregate
 // over the batch and counts the tokens after the first (the first comes from the one-token prefill). Prompt ids are
 // the same as `baton bench` uses. Each figure is the best of --repeat runs after one warm-up run.
 import {pathToFileURL} from "node:url";
 import path from "node:path";
 import os from "node:os";
+import {readFileSync} from "node:fs";
 
 const args = parseArgs(process.argv.slice(2));
 const modelPath = path.resolve(required(args, "model"));
@@ -26,7 +30,17 @@ const llamaDir = args["llama-dir"] ?? process.env.BATON_LLAMA_DIR ?? path.join(o
 const {getLlama, LlamaLogLevel} = await import(
     pathToFileURL(path.join(llamaDir, "node_modules/node-llama-cpp/dist/index.js")).href);
 // maxThreads 0: the context's thread count is used as given, not shared out among evaluations
-const llama = await getLlama({gpu: false, build: "never", maxThreads: 0, logLevel: LlamaLogLevel.error});
+// Info level for the load lines read below; errors still go to stderr.
+const weightBuffers = {};
+const llama = await getLlama({gpu: false, build: "never", maxThreads: 0, logLevel: LlamaLogLevel.info,
+    logger: (level, message) => {
+        const buffer = /load_tensors: +(\S+) model buffer size = +([\d.]+) MiB/.exec(message);
+        if (buffer) {
+            weightBuffers[buffer[1]] = Number(buffer[2]);
+        } else if (level === LlamaLogLevel.error || level === LlamaLogLevel.fatal) {
+            process.stderr.write(message.endsWith("\n") ? message : message + "\n");
+        }
+    }});
 const model = await llama.loadModel({modelPath, useMmap: true});
 const vocab = model.tokenizer.length ?? model.fileInfo.metadata.tokenizer.ggml.tokens.length;
 
@@ -74,7 +88,8 @@ for (const batch of batches) {
 }
 
 console.log(JSON.stringify({engine: "llama.cpp", model: modelPath, prefill_threads: prefillThreads,
-    decode_threads: decodeThreads, prefill_tps: round(prefill), decode}));
+    decode_threads: decodeThreads, prefill_tps: round(prefill), decode, cpu_variant: cpuVariant(),
+    weight_buffers_mib: weightBuffers, peak_rss_mib: peakRssMib()}));
 await model.dispose();
 await llama.dispose();
 
@@ -90,6 +105,18 @@ async function bestOf(run) {
 /** The prompt `baton bench` uses: id 1, then i·7919 mod vocab. */
 function syntheticPrompt(n, vocabSize) {
     return Array.from({length: n}, (_, i) => i === 0 ? 1 : Number(BigInt(i) * 7919n % BigInt(vocabSize)));
+}
+
+/** The ggml CPU library this process loaded (ggml picks the best one the CPU supports). */
+function cpuVariant() {
+    const loaded = /libggml-cpu-([\w-]+)\.so/.exec(readFileSync("/proc/self/maps", "utf8"));
+    return loaded ? loaded[1] : null;
+}
+
+/** This process's peak resident set (VmHWM), llama.cpp's copies of the weights included. */
+function peakRssMib() {
+    const kib = /VmHWM:\s+(\d+)/.exec(readFileSync("/proc/self/status", "utf8"));
+    return kib ? Math.round(Number(kib[1]) / 1024) : null;
 }
 
 function seconds(start) {

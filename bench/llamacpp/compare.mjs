@@ -2,10 +2,13 @@
 // 40 % between runs, so only ratios measured side by side mean anything). Each round runs, per model, in alternating
 // order: `bin/baton bench` with 2 threads (prefill, decode at every --batch), `bin/baton bench` with 1 thread (batch-1
 // decode), and bench.mjs (llama.cpp: prefill with 2 threads, decode with 1). Prints a Markdown table of medians and
-// ratios; every raw JSON result goes to stderr.
+// ratios; every raw JSON result goes to stderr. With --llama-mapped-dir (an install made by no-amx-install.sh), a
+// second llama.cpp runs beside the first in every round: the same build without its AMX library, which keeps the
+// weights of most types in the file's mapping as Baton does; the table then has ratios against both, and says where
+// each reference kept its weights.
 //
 //   node bench/llamacpp/compare.mjs --models a.gguf,b.gguf [--rounds 3] [--batch 1,8,16] [--repeat 1]
-//        [--prompt-tokens 128] [--gen-tokens 128] [--llama-dir DIR]
+//        [--prompt-tokens 128] [--gen-tokens 128] [--llama-dir DIR] [--llama-mapped-dir DIR]
 import {execFileSync} from "node:child_process";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
@@ -18,7 +21,7 @@ for (let i = 2; i + 1 < process.argv.length; i += 2) {
 }
 if (!args.models) {
     console.error("usage: node bench/llamacpp/compare.mjs --models a.gguf,b.gguf [--rounds 3] [--batch 1,8,16]"
-        + " [--repeat 1] [--prompt-tokens 128] [--gen-tokens 128] [--llama-dir DIR]");
+        + " [--repeat 1] [--prompt-tokens 128] [--gen-tokens 128] [--llama-dir DIR] [--llama-mapped-dir DIR]");
     process.exit(2);
 }
 const models = args.models.split(",");
@@ -27,17 +30,21 @@ const batch = args.batch ?? "1,8,16";
 const shared = ["--prompt-tokens", args["prompt-tokens"] ?? "128", "--gen-tokens", args["gen-tokens"] ?? "128",
     "--repeat", args.repeat ?? "1"];
 const llamaDir = args["llama-dir"] ? ["--llama-dir", args["llama-dir"]] : [];
+const mappedDir = args["llama-mapped-dir"];
+const llamaRun = dir => m => json(process.execPath, [path.join(here, "bench.mjs"), "--model", m, "--prefill-threads",
+    "2", "--decode-threads", "1", "--batch", "1", ...shared, ...dir]);
 
 const runs = {
     ours2: m => json(baton, ["bench", "--model", m, "--threads", "2", "--batch", batch, ...shared, "--json"]),
     ours1: m => json(baton, ["bench", "--model", m, "--threads", "1", "--batch", "1", ...shared, "--json"]),
-    llama: m => json(process.execPath, [path.join(here, "bench.mjs"), "--model", m, "--prefill-threads", "2",
-        "--decode-threads", "1", "--batch", "1", ...shared, ...llamaDir]),
+    llama: llamaRun(llamaDir),
+    ...(mappedDir ? {mapped: llamaRun(["--llama-dir", mappedDir])} : {}),
 };
-const results = new Map(models.map(m => [m, {ours2: [], ours1: [], llama: []}]));
+const kinds = Object.keys(runs);
+const results = new Map(models.map(m => [m, Object.fromEntries(kinds.map(k => [k, []]))]));
 for (let round = 0; round < rounds; round++) {
     for (const m of models) {
-        const order = round % 2 === 0 ? ["ours2", "ours1", "llama"] : ["llama", "ours1", "ours2"];
+        const order = round % 2 === 0 ? kinds : [...kinds].reverse();
         for (const kind of order) {
             const r = runs[kind](m);
             console.error(JSON.stringify({round, kind, ...r}));
@@ -47,25 +54,35 @@ for (let round = 0; round < rounds; round++) {
 }
 
 const batches = batch.split(",").map(Number);
-const header = ["model", "prefill 2T ours / llama.cpp (tok/s)", "ratio", "decode B=1 1T ours / llama.cpp", "ratio",
+const against = mappedDir ? ["llama.cpp", "llama.cpp without AMX"] : ["llama.cpp"];
+const header = ["model", ...against.flatMap(a => [`prefill 2T ours / ${a} (tok/s)`, "ratio"]),
+    ...against.flatMap(a => [`decode B=1 1T ours / ${a}`, "ratio"]),
     "decode B=1 2T ours", ...batches.filter(b => b > 1).map(b => `B=${b} 2T aggregate (× B=1)`), "read GB/s",
-    "B=1 1T of bound", "peak RSS MiB"];
+    "B=1 1T of bound", "peak RSS MiB ours", ...against.map(a => `${a}: CPU library, weights (MiB), peak RSS`)];
 console.log(`| ${header.join(" | ")} |`);
 console.log("|" + " --- |".repeat(header.length));
 for (const m of models) {
     const r = results.get(m);
+    const references = mappedDir ? [r.llama, r.mapped] : [r.llama];
     const prefill = median(r.ours2.map(x => x.prefill_tps));
-    const llamaPrefill = median(r.llama.map(x => x.prefill_tps));
     const decode1 = median(r.ours1.map(x => x.decode[0].tps));
-    const llamaDecode1 = median(r.llama.map(x => x.decode[0].tps));
     const decodeAt = b => median(r.ours2.map(x => x.decode.find(d => d.batch === b).tps));
     const bound = median(r.ours1.map(x => x.bound_tps));
-    const cells = [path.basename(m), `${f(prefill)} / ${f(llamaPrefill)}`, `${(prefill / llamaPrefill).toFixed(2)}×`,
-        `${f(decode1)} / ${f(llamaDecode1)}`, `${(decode1 / llamaDecode1).toFixed(2)}×`, f(decodeAt(1)),
+    const versus = (ours, theirs) => [`${f(ours)} / ${f(theirs)}`, `${(ours / theirs).toFixed(2)}×`];
+    const cells = [path.basename(m),
+        ...references.flatMap(ref => versus(prefill, median(ref.map(x => x.prefill_tps)))),
+        ...references.flatMap(ref => versus(decode1, median(ref.map(x => x.decode[0].tps)))), f(decodeAt(1)),
         ...batches.filter(b => b > 1).map(b => `${f(decodeAt(b))} (${(decodeAt(b) / decodeAt(1)).toFixed(1)}×)`),
         f(median([...r.ours1, ...r.ours2].map(x => x.bandwidth_gbs))), `${Math.round(100 * decode1 / bound)} %`,
-        String(Math.max(...r.ours2.map(x => x.peak_rss_mib)))];
+        String(Math.max(...r.ours2.map(x => x.peak_rss_mib))), ...references.map(whereWeightsLived)];
     console.log(`| ${cells.join(" | ")} |`);
+}
+
+/** e.g. "sapphirerapids, AMX 124 + CPU_Mapped 111, 397": the reference's CPU library, weight buffers, peak RSS. */
+function whereWeightsLived(runsOfOneReference) {
+    const last = runsOfOneReference[runsOfOneReference.length - 1];
+    const buffers = Object.entries(last.weight_buffers_mib ?? {}).map(([name, mib]) => `${name} ${f(mib)}`).join(" + ");
+    return `${last.cpu_variant ?? "?"}, ${buffers || "?"}, ${last.peak_rss_mib ?? "?"}`;
 }
 
 function json(command, argv) {
