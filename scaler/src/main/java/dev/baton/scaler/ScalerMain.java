@@ -38,7 +38,8 @@ public final class ScalerMain {
              ScalerEndpoints endpoints = ScalerEndpoints.start(settings.port(), metrics)) {
             StageSets stages = new StageSets(client, settings.namespace(), settings.stageSelector());
             HttpPipelineDrain drain = new HttpPipelineDrain(
-                    ordinal -> stages.drainEndpoint(stages.read(), ordinal), Duration.ofSeconds(5));
+                    ordinal -> stages.drainEndpoint(stages.read(), ordinal), Duration.ofSeconds(5),
+                    settings.adminToken());
             PipelineScaler scaler = new PipelineScaler(lag::read, stages, drain,
                     new PipelineCountDecider(settings.policy()), settings.drainTimeout(), metrics,
                     Clock.systemUTC());

@@ -2,9 +2,11 @@ package dev.baton.scaler;
 
 import dev.baton.kafka.BatonTopic;
 import dev.baton.kafka.ConsumerGroups;
+import dev.baton.scaler.drain.BearerToken;
 import dev.baton.scaler.scaling.ScalingPolicy;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -16,7 +18,7 @@ import java.util.regex.Pattern;
 public record ScalerSettings(String bootstrapServers, String namespace, String identity, String stageSelector,
                              String consumerGroup, String requestTopic, ScalingPolicy policy, Duration interval,
                              Duration drainTimeout, String lease, Duration leaseDuration, Duration renewDeadline,
-                             Duration retryPeriod, int port) {
+                             Duration retryPeriod, int port, Optional<BearerToken> adminToken) {
 
     /** Reads the settings through {@code lookup} (key → value or null), with the documented defaults. */
     public static ScalerSettings read(UnaryOperator<String> lookup) {
@@ -33,7 +35,7 @@ public record ScalerSettings(String bootstrapServers, String namespace, String i
                 r.duration("baton.scaler.interval", "15s"), r.duration("baton.scaler.drain-timeout", "10m"),
                 r.text("baton.scaler.lease", "baton-scaler"), r.duration("baton.scaler.lease-duration", "15s"),
                 r.duration("baton.scaler.renew-deadline", "10s"), r.duration("baton.scaler.retry-period", "2s"),
-                r.integer("baton.scaler.port", 8080));
+                r.integer("baton.scaler.port", 8080), r.bearerToken("baton.scaler.admin-token"));
     }
 
     /** System properties first, then the environment ({@code baton.scaler.max-pipelines} → BATON_SCALER_MAX_PIPELINES). */
@@ -54,6 +56,10 @@ public record ScalerSettings(String bootstrapServers, String namespace, String i
         String text(String key, String fallback) {
             String value = lookup.apply(key);
             return value == null || value.isBlank() ? fallback : value.strip();
+        }
+
+        Optional<BearerToken> bearerToken(String key) {
+            return Optional.ofNullable(text(key, null)).map(value -> BearerToken.of(key, value));
         }
 
         int integer(String key, int fallback) {

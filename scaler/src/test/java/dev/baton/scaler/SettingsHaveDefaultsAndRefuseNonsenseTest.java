@@ -23,6 +23,10 @@ class SettingsHaveDefaultsAndRefuseNonsenseTest {
         assertEquals(Duration.ofMinutes(5), s.policy().scaleDownWindow());
         assertEquals(Duration.ofSeconds(15), s.interval());
         assertEquals(Duration.ofMinutes(10), s.drainTimeout());
+        assertTrue(s.adminToken().isEmpty(), "no admin token: drain calls carry no Authorization header");
+        assertTrue(ScalerSettings.read(Map.of("baton.scaler.admin-token", " ")::get).adminToken().isEmpty());
+        assertTrue(ScalerSettings.read(Map.of("baton.scaler.admin-token", "c0ffee\n")::get).adminToken()
+                .isPresent(), "a Secret made from a file keeps its newline");
     }
 
     @Test
@@ -44,5 +48,8 @@ class SettingsHaveDefaultsAndRefuseNonsenseTest {
         assertTrue(number.getMessage().contains("baton.scaler.max-pipelines"), number.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> ScalerSettings.read(Map.of("baton.scaler.min-pipelines", "9")::get), "min above max");
+        IllegalArgumentException token = assertThrows(IllegalArgumentException.class,
+                () -> ScalerSettings.read(Map.of("baton.scaler.admin-token", "two words")::get));
+        assertTrue(token.getMessage().contains("baton.scaler.admin-token"), token.getMessage());
     }
 }

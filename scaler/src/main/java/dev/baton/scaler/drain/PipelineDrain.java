@@ -6,8 +6,12 @@ package dev.baton.scaler.drain;
  */
 public interface PipelineDrain {
 
-    /** Where a pipeline's stage 0 stands. UNREACHABLE: it did not answer (not running, so not consuming either). */
-    enum State { SERVING, DRAINING, DRAINED, UNREACHABLE }
+    /**
+     * Where a pipeline's stage 0 stands. UNREACHABLE: it did not answer (not running, so not consuming either).
+     * REFUSED: it answered 401, so the scaler's admin token is missing or not the stage's (a configuration error;
+     * the stage goes on as it was).
+     */
+    enum State { SERVING, DRAINING, DRAINED, UNREACHABLE, REFUSED }
 
     /** Asks pipeline {@code ordinal} to drain; answers its state. */
     State drain(int ordinal);

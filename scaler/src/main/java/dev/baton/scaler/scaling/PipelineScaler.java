@@ -19,7 +19,8 @@ import java.util.logging.Logger;
  *   <li>Up: every stage is set to the new count at once.</li>
  *   <li>Down: one pipeline at a time. The highest one (the pods a scale down removes) is drained first; it is
  *   removed once drained, unreachable, or after the drain timeout (then its stage 0 hands what still runs back to the
- *   log on shutdown). If the lag rises again meanwhile, the drain is undone.</li>
+ *   log on shutdown). If the lag rises again meanwhile, the drain is undone. A stage that refuses the calls (the
+ *   admin tokens differ) is counted in {@code drain_refusals_total}, and its drain ends in the timeout.</li>
  * </ul>
  */
 public final class PipelineScaler {
@@ -60,7 +61,7 @@ public final class PipelineScaler {
             PipelineDrain.State state = drain.state(i);
             if (state == PipelineDrain.State.DRAINING || state == PipelineDrain.State.DRAINED) {
                 LOG.info("pipeline " + i + " was left " + state + " by a previous leader: resuming it");
-                drain.resume(i);
+                askToResume(i);
             }
         }
     }
@@ -84,7 +85,7 @@ public final class PipelineScaler {
         if (draining != null && draining.pipeline() != current - 1) {
             // someone else changed the count meanwhile: a pipeline that is no longer the highest must serve again
             if (draining.pipeline() < current) {
-                drain.resume(draining.pipeline());
+                askToResume(draining.pipeline());
             }
             draining = null;
             metrics.draining.set(-1);
@@ -102,7 +103,7 @@ public final class PipelineScaler {
             LOG.info("lag " + reading.lag() + ": draining pipeline " + highest + " to go to " + (current - 1));
             draining = new Draining(highest, now);
             metrics.draining.set(highest);
-            if (removable(drain.drain(highest))) {
+            if (removable(askToDrain(highest))) {
                 remove(now, pipelines, current);
             }
         }
@@ -112,7 +113,7 @@ public final class PipelineScaler {
         int pipeline = draining.pipeline();
         if (target >= current) {
             LOG.info("lag rose again: pipeline " + pipeline + " takes requests again");
-            drain.resume(pipeline);
+            askToResume(pipeline);
             draining = null;
             metrics.draining.set(-1);
             return;
@@ -126,8 +127,27 @@ public final class PipelineScaler {
             metrics.drainTimeouts.incrementAndGet();
             remove(now, pipelines, current);
         } else if (state == PipelineDrain.State.SERVING) {
-            drain.drain(pipeline); // restarted meanwhile
+            askToDrain(pipeline); // restarted meanwhile, or refused the last call
         }
+    }
+
+    private PipelineDrain.State askToDrain(int pipeline) {
+        return countRefusal(drain.drain(pipeline));
+    }
+
+    private void askToResume(int pipeline) {
+        countRefusal(drain.resume(pipeline));
+    }
+
+    /**
+     * A refused call changed nothing and is not retried beyond the usual rounds: a refused drain is asked again while
+     * the pipeline still serves and ends in the drain timeout; a refused resume leaves the pipeline drained.
+     */
+    private PipelineDrain.State countRefusal(PipelineDrain.State state) {
+        if (state == PipelineDrain.State.REFUSED) {
+            metrics.drainRefusals.incrementAndGet();
+        }
+        return state;
     }
 
     private static boolean removable(PipelineDrain.State state) {

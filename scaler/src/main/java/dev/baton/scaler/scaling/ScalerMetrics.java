@@ -16,6 +16,7 @@ public final class ScalerMetrics {
     public final AtomicLong scaleUps = new AtomicLong();
     public final AtomicLong scaleDowns = new AtomicLong();
     public final AtomicLong drainTimeouts = new AtomicLong();
+    public final AtomicLong drainRefusals = new AtomicLong();
     public final AtomicLong failedRounds = new AtomicLong();
 
     /** The Prometheus text exposition of every metric. */
@@ -31,6 +32,8 @@ public final class ScalerMetrics {
         counter(out, "scale_ups_total", "times the pipeline count was raised", scaleUps);
         counter(out, "scale_downs_total", "pipelines removed after draining", scaleDowns);
         counter(out, "drain_timeouts_total", "pipelines removed when their drain did not finish in time", drainTimeouts);
+        counter(out, "drain_refusals_total", "drain or resume calls a stage refused with 401: the scaler's admin "
+                + "token is missing or not the stages' (a configuration error)", drainRefusals);
         counter(out, "failed_rounds_total", "scaling rounds that failed (Kafka or Kubernetes did not answer)",
                 failedRounds);
         return out.toString();

@@ -8,6 +8,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.time.Duration;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -37,7 +38,8 @@ class DrainAnswersAreReadOrCountAsUnreachableTest {
             closedPort = socket.getLocalPort();
         }
         HttpPipelineDrain drain = new HttpPipelineDrain(
-                ordinal -> URI.create("http://127.0.0.1:" + closedPort + "/drain"), Duration.ofSeconds(2));
+                ordinal -> URI.create("http://127.0.0.1:" + closedPort + "/drain"), Duration.ofSeconds(2),
+                Optional.empty());
         assertEquals(PipelineDrain.State.UNREACHABLE, drain.state(0));
         assertEquals(PipelineDrain.State.UNREACHABLE, drain.drain(0));
         assertEquals(PipelineDrain.State.UNREACHABLE, drain.resume(0));

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -35,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /** The consistency rules for one set of manifests (the base's files, or a rendered overlay). */
 final class ManifestChecks {
@@ -85,6 +87,15 @@ final class ManifestChecks {
                                 w.name() + " " + env.getName() + ": no ConfigMap " + ref.getName()));
                         assertTrue(map.getData().containsKey(ref.getKey()),
                                 w.name() + " " + env.getName() + ": ConfigMap " + ref.getName() + " has no "
+                                        + ref.getKey());
+                    }
+                    if (env.getValueFrom() != null && env.getValueFrom().getSecretKeyRef() != null) {
+                        var ref = env.getValueFrom().getSecretKeyRef();
+                        Secret secret = named(Secret.class, ref.getName()).orElseThrow(() -> new AssertionError(
+                                w.name() + " " + env.getName() + ": no Secret " + ref.getName()));
+                        assertTrue(Stream.of(secret.getData(), secret.getStringData()).filter(Objects::nonNull)
+                                        .anyMatch(data -> data.containsKey(ref.getKey())),
+                                w.name() + " " + env.getName() + ": Secret " + ref.getName() + " has no "
                                         + ref.getKey());
                     }
                 }
@@ -218,6 +229,11 @@ final class ManifestChecks {
                 .filter(s -> matches(wanted, s.getMetadata().getLabels())).toList();
         assertEquals(all(StatefulSet.class).stream().filter(s -> s.getMetadata().getLabels()
                 .containsKey(StageSets.STAGE_LABEL)).toList(), selected, "the scaler's selector finds every stage");
+        for (StatefulSet stage : selected) {
+            assertEquals(source(envOrNull(stage.getSpec().getTemplate().getSpec().getContainers().getFirst(),
+                            "BATON_WORKER_ADMIN_TOKEN")), source(envOrNull(c, "BATON_SCALER_ADMIN_TOKEN")),
+                    "the scaler sends the admin token " + name(stage) + " requires");
+        }
         int max = Integer.parseInt(env(c, "BATON_SCALER_MAX_PIPELINES").getValue());
         assertTrue(max <= topicPartitions(BatonTopic.REQUESTS.topicName()),
                 "max pipelines " + max + " over the request partitions");
@@ -328,7 +344,7 @@ final class ManifestChecks {
     }
 
     private static List<Probe> probes(Container c) {
-        return java.util.stream.Stream.of(c.getReadinessProbe(), c.getLivenessProbe(), c.getStartupProbe())
+        return Stream.of(c.getReadinessProbe(), c.getLivenessProbe(), c.getStartupProbe())
                 .filter(Objects::nonNull).toList();
     }
 
@@ -341,6 +357,11 @@ final class ManifestChecks {
     private static EnvVar envOrNull(Container c, String name) {
         return Optional.ofNullable(c.getEnv()).orElse(List.of()).stream().filter(e -> e.getName().equals(name))
                 .findFirst().orElse(null);
+    }
+
+    /** Where a variable's value comes from (its value, or its reference), null when it is not set. */
+    private static Object source(EnvVar env) {
+        return env == null ? null : env.getValueFrom() != null ? env.getValueFrom() : env.getValue();
     }
 
     private static boolean matches(Map<String, String> selector, Map<String, String> labels) {

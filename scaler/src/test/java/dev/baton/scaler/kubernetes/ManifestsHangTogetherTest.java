@@ -25,9 +25,10 @@ import tools.jackson.dataformat.yaml.YAMLMapper;
 
 /**
  * The k8s/ manifests, checked without a cluster so that a mistake fails the build: every document parses into a
- * known kind with no unknown field; selectors, named ports, ConfigMap keys, claims and service accounts point at
- * things that exist; each stage's next-stage address names the next stage's pod under an existing headless Service;
- * the Kafka topics have kafka/'s partition counts; the scaler may do what it does. The base is checked from its
+ * known kind with no unknown field; selectors, named ports, ConfigMap and Secret keys, claims and service accounts
+ * point at things that exist; each stage's next-stage address names the next stage's pod under an existing headless
+ * Service; the Kafka topics have kafka/'s partition counts; the scaler may do what it does and sends the admin token
+ * the stages require. The base is checked from its
  * files (the ConfigMap from its generator); the overlays through {@code kubectl kustomize} where kubectl is
  * installed, and otherwise by their references.
  */

@@ -9,7 +9,9 @@ import dev.baton.kafka.BatonTopic;
 import dev.baton.proto.FinishReason;
 import dev.baton.proto.InferenceRequest;
 import dev.baton.proto.TokenEvent;
+import dev.baton.scaler.drain.HttpPipelineDrain;
 import dev.baton.scaler.drain.PipelineDrain;
+import dev.baton.scaler.drain.StandInStageZero;
 import dev.baton.scaler.kubernetes.StageSets;
 import dev.baton.scaler.lag.RequestLag;
 import dev.baton.testing.kafka.KafkaBrokerResource;
@@ -25,10 +27,14 @@ import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.Test;
@@ -38,7 +44,9 @@ import org.junit.jupiter.api.Test;
  * two real pipelines (the worker's stages in this JVM) in one consumer group. When the lag asks for fewer pipelines,
  * the scaler drains the highest one, leaves the StatefulSets alone while its requests still run, and removes it from
  * every stage once it is drained: every request completes and none is handed back. When the lag asks for more, every
- * stage grows at once.
+ * stage grows at once. A stage 0 that refuses the drain call (the scaler lacks the stages' admin token) is counted as
+ * a configuration error, asked again each round while it serves, and removed at the drain timeout like any drain that
+ * does not finish.
  */
 @EnableKubernetesMockClient(crud = true)
 class ScalerDrainsTheHighestPipelineBeforeRemovingItTest {
@@ -122,6 +130,60 @@ class ScalerDrainsTheHighestPipelineBeforeRemovingItTest {
             assertEquals(10, metrics.lag.get());
             assertEquals(3, metrics.desiredPipelines.get());
             assertEquals(1, metrics.scaleUps.get());
+        }
+    }
+
+    @Test
+    void aRefusedDrainIsCountedAndEndsInTheDrainTimeout() throws Exception {
+        createStages(2);
+        ScalerMetrics metrics = new ScalerMetrics();
+        SteppedClock clock = new SteppedClock();
+        try (StandInStageZero stage = new StandInStageZero(Optional.of("the-stages-token"))) {
+            PipelineScaler scaler = new PipelineScaler(() -> new RequestLag.Reading(0, 8),
+                    new StageSets(client, NAMESPACE, SELECTOR),
+                    new HttpPipelineDrain(ordinal -> stage.drainUri(), Duration.ofSeconds(5), Optional.empty()),
+                    new PipelineCountDecider(new ScalingPolicy(16, 1, 4, 0.1, Duration.ZERO, Duration.ZERO)),
+                    Duration.ofMinutes(5), metrics, clock);
+
+            scaler.round();
+            assertEquals(1, metrics.draining.get());
+            assertEquals(1, metrics.drainRefusals.get());
+            assertEquals(List.of(2, 2), replicas(), "removed although its stage 0 still serves");
+            clock.advance(Duration.ofMinutes(1));
+            scaler.round();
+            assertEquals(2, metrics.drainRefusals.get(), "asked again while it serves");
+            assertEquals(List.of(2, 2), replicas());
+            assertEquals("serving", stage.state());
+
+            clock.advance(Duration.ofMinutes(5));
+            scaler.round();
+            assertEquals(List.of(1, 1), replicas(), "removed at the drain timeout");
+            assertEquals(1, metrics.drainTimeouts.get());
+            assertTrue(metrics.render().contains("\nbaton_scaler_drain_refusals_total 2\n"), metrics.render());
+        }
+    }
+
+    /** A clock that moves only when told to, so that a drain timeout passes without waiting for it. */
+    private static final class SteppedClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration by) {
+            now = now.plus(by);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
         }
     }
 

@@ -105,6 +105,13 @@ public interface WorkerConfig {
     @WithDefault("5m")
     Duration cancelLookback();
 
+    /**
+     * The bearer token that {@code POST} and {@code DELETE /drain} require ({@code Authorization: Bearer <token>}),
+     * e.g. {@code openssl rand -hex 32}. Unset: anything that reaches the HTTP port may drain the stage. Reads
+     * ({@code GET /drain}, {@code /stats}, {@code /metrics}, health) never need it.
+     */
+    Optional<String> adminToken();
+
     /** What the stage runs before it reports ready, so that the first requests run as fast as later ones. */
     Warmup warmup();
 
