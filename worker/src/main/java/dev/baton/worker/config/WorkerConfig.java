@@ -97,6 +97,17 @@ public interface WorkerConfig {
      */
     Optional<String> instanceId();
 
+    /**
+     * How long the producer of the token events ({@code linger.ms}) waits for more events to send in one request:
+     * the events of one step are appended within microseconds, and a wait of 1 ms lets them share one produce request
+     * per reply partition instead of racing the producer's sender thread in two or three. Fewer requests cost the
+     * broker, the gateways' reply consumers and this stage less CPU per token (docs/benchmarks.md, Gateway, "Token
+     * events per produce request"); each event waits at most this long. {@code 0} sends each event at once.
+     * Whole milliseconds.
+     */
+    @WithDefault("1ms")
+    Duration replyLinger();
+
     /** On shutdown, how long stage 0 lets running requests finish before handing the rest back uncommitted. */
     @WithDefault("10s")
     Duration shutdownGrace();

@@ -1,5 +1,6 @@
 package dev.baton.worker.runtime;
 
+import java.time.Duration;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
@@ -20,16 +21,16 @@ public record KafkaConnection(String bootstrapServers, String clientId) {
 
     /**
      * Idempotent, {@code acks=all}: an acknowledged event is on every in-sync replica, and retries never duplicate or
-     * reorder a partition's events. No linger: a token goes out as soon as it is sampled (it is on the client's
-     * time to first token and inter-token latency); the events of one step still share a request, because the last
-     * stage appends them all while the sender thread wakes up.
+     * reorder a partition's events. {@code linger}: how long a batch waits for more events before it is sent (see
+     * {@code baton.worker.reply-linger}: long enough for one step's events to share a request, short against the
+     * client's inter-token latency).
      */
-    public KafkaProducer<byte[], byte[]> producer() {
+    public KafkaProducer<byte[], byte[]> producer(Duration linger) {
         Properties p = common("producer");
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, "0");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, Long.toString(linger.toMillis()));
         p.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, "10000");
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());

@@ -65,7 +65,7 @@ public final class StageRuntime implements AutoCloseable {
         this.cancelled = new CancelledRequests(CANCELS_REMEMBERED,
                 config.cancelLookback().plus(Duration.ofHours(1)).toMillis());
         boolean publishes = slice.isFirst() || slice.isLast();
-        this.producer = publishes ? kafka.producer() : null;
+        this.producer = publishes ? kafka.producer(config.replyLinger()) : null;
         this.replies = publishes ? new ReplyPublisher(producer) : null;
         this.deadLetters = slice.isFirst() ? new DeadLetters(producer) : null;
         Tail tail = slice.isLast() ? new Tail(slice.tokenizer(), slice.model().vocabSize(), slice.maxContext(),

@@ -75,6 +75,8 @@ public final class ModelSlice implements AutoCloseable {
         require(config.maxStepTokens() >= config.maxBatch(), "baton.worker.max-step-tokens ("
                 + config.maxStepTokens() + ") must be at least baton.worker.max-batch (" + config.maxBatch() + ")");
         require(config.prefillChunk() >= 1, "baton.worker.prefill-chunk must be at least 1");
+        require(!config.replyLinger().isNegative(), "baton.worker.reply-linger must not be negative, got "
+                + config.replyLinger());
         if (index < stages - 1) {
             require(config.next().filter(n -> !n.isBlank()).isPresent(),
                     "baton.worker.next (host:port of stage " + (index + 1) + ") is required on stage " + index);

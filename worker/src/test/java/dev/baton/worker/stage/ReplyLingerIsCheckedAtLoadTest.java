@@ -1,0 +1,28 @@
+package dev.baton.worker.stage;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.baton.worker.runtime.WorkerConfigs;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ReplyLingerIsCheckedAtLoadTest {
+
+    @Test
+    void theTokenEventsWaitOneMillisecondForTheirStepByDefault() {
+        assertEquals(Duration.ofMillis(1), WorkerConfigs.of(Map.of("baton.worker.model", "m.gguf")).replyLinger());
+        assertEquals(Duration.ZERO, WorkerConfigs.of(Map.of("baton.worker.model", "m.gguf",
+                "baton.worker.reply-linger", "0ms")).replyLinger());
+    }
+
+    @Test
+    void aNegativeLingerIsRefusedNamingTheKeyBeforeTheModelIsRead() {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSlice.load(
+                WorkerConfigs.of(Map.of("baton.worker.model", "does-not-exist.gguf",
+                        "baton.worker.reply-linger", "-5ms"))));
+        assertTrue(e.getMessage().contains("baton.worker.reply-linger"), e.getMessage());
+    }
+}
