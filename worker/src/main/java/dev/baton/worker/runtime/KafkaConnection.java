@@ -21,8 +21,8 @@ public record KafkaConnection(String bootstrapServers, String clientId) {
 
     /**
      * Idempotent, {@code acks=all}: an acknowledged event is on every in-sync replica, and retries never duplicate or
-     * reorder a partition's events. {@code linger}: how long a batch waits for more events before it is sent (see
-     * {@code baton.worker.reply-linger}: long enough for one step's events to share a request, short against the
+     * reorder a partition's events. {@code linger}: how long a batch waits for more events before it is sent
+     * ({@code baton.worker.reply-linger}; 0 by default: a token goes out as soon as it is sampled, as it is on the
      * client's inter-token latency).
      */
     public KafkaProducer<byte[], byte[]> producer(Duration linger) {

@@ -12,10 +12,10 @@ import org.junit.jupiter.api.Test;
 class ReplyLingerIsCheckedAtLoadTest {
 
     @Test
-    void theTokenEventsWaitOneMillisecondForTheirStepByDefault() {
-        assertEquals(Duration.ofMillis(1), WorkerConfigs.of(Map.of("baton.worker.model", "m.gguf")).replyLinger());
-        assertEquals(Duration.ZERO, WorkerConfigs.of(Map.of("baton.worker.model", "m.gguf",
-                "baton.worker.reply-linger", "0ms")).replyLinger());
+    void tokenEventsGoOutAtOnceUnlessALingerIsSet() {
+        assertEquals(Duration.ZERO, WorkerConfigs.of(Map.of("baton.worker.model", "m.gguf")).replyLinger());
+        assertEquals(Duration.ofMillis(1), WorkerConfigs.of(Map.of("baton.worker.model", "m.gguf",
+                "baton.worker.reply-linger", "1ms")).replyLinger());
     }
 
     @Test
