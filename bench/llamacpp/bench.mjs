@@ -15,7 +15,7 @@
 import {pathToFileURL} from "node:url";
 import path from "node:path";
 import os from "node:os";
-import {readFileSync} from "node:fs";
+import {existsSync, readFileSync} from "node:fs";
 
 const args = parseArgs(process.argv.slice(2));
 const modelPath = path.resolve(required(args, "model"));
@@ -27,6 +27,9 @@ const decodeThreads = int(args, "decode-threads", 1);
 const repeat = int(args, "repeat", 3);
 const llamaDir = args["llama-dir"] ?? process.env.BATON_LLAMA_DIR ?? path.join(os.homedir(), "baton-llama");
 
+if (!existsSync(path.join(llamaDir, "node_modules/node-llama-cpp/dist/index.js"))) {
+    usage(`no node-llama-cpp install at ${llamaDir} (see engine/README.md, "Benchmarks against llama.cpp")`);
+}
 const {getLlama, LlamaLogLevel} = await import(
     pathToFileURL(path.join(llamaDir, "node_modules/node-llama-cpp/dist/index.js")).href);
 // maxThreads 0: the context's thread count is used as given, not shared out among evaluations

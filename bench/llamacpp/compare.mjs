@@ -10,6 +10,7 @@
 //   node bench/llamacpp/compare.mjs --models a.gguf,b.gguf [--rounds 3] [--batch 1,8,16] [--repeat 1]
 //        [--prompt-tokens 128] [--gen-tokens 128] [--llama-dir DIR] [--llama-mapped-dir DIR]
 import {execFileSync} from "node:child_process";
+import {existsSync} from "node:fs";
 import path from "node:path";
 import {fileURLToPath} from "node:url";
 
@@ -31,6 +32,12 @@ const shared = ["--prompt-tokens", args["prompt-tokens"] ?? "128", "--gen-tokens
     "--repeat", args.repeat ?? "1"];
 const llamaDir = args["llama-dir"] ? ["--llama-dir", args["llama-dir"]] : [];
 const mappedDir = args["llama-mapped-dir"];
+for (const dir of [args["llama-dir"], mappedDir].filter(Boolean)) {
+    if (!existsSync(path.join(dir, "node_modules/node-llama-cpp"))) {
+        console.error(`compare.mjs: no node-llama-cpp install at ${dir} (see engine/README.md)`);
+        process.exit(2);
+    }
+}
 const llamaRun = dir => m => json(process.execPath, [path.join(here, "bench.mjs"), "--model", m, "--prefill-threads",
     "2", "--decode-threads", "1", "--batch", "1", ...shared, ...dir]);
 

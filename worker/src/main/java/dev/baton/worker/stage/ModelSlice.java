@@ -21,6 +21,7 @@ import java.io.UncheckedIOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
@@ -75,8 +76,9 @@ public final class ModelSlice implements AutoCloseable {
         require(config.maxStepTokens() >= config.maxBatch(), "baton.worker.max-step-tokens ("
                 + config.maxStepTokens() + ") must be at least baton.worker.max-batch (" + config.maxBatch() + ")");
         require(config.prefillChunk() >= 1, "baton.worker.prefill-chunk must be at least 1");
-        require(!config.replyLinger().isNegative(), "baton.worker.reply-linger must not be negative, got "
-                + config.replyLinger());
+        Duration linger = config.replyLinger();
+        require(!linger.isNegative() && linger.toNanos() % 1_000_000 == 0,
+                "baton.worker.reply-linger must be whole milliseconds, not negative (Kafka's linger.ms), got " + linger);
         if (index < stages - 1) {
             require(config.next().filter(n -> !n.isBlank()).isPresent(),
                     "baton.worker.next (host:port of stage " + (index + 1) + ") is required on stage " + index);

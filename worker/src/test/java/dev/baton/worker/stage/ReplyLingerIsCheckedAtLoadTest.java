@@ -19,10 +19,12 @@ class ReplyLingerIsCheckedAtLoadTest {
     }
 
     @Test
-    void aNegativeLingerIsRefusedNamingTheKeyBeforeTheModelIsRead() {
-        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSlice.load(
-                WorkerConfigs.of(Map.of("baton.worker.model", "does-not-exist.gguf",
-                        "baton.worker.reply-linger", "-5ms"))));
-        assertTrue(e.getMessage().contains("baton.worker.reply-linger"), e.getMessage());
+    void aNegativeOrFractionalLingerIsRefusedNamingTheKeyBeforeTheModelIsRead() {
+        for (String linger : new String[] {"-5ms", "PT0.0005S", "PT0.0015S"}) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> ModelSlice.load(
+                    WorkerConfigs.of(Map.of("baton.worker.model", "does-not-exist.gguf",
+                            "baton.worker.reply-linger", linger))), linger);
+            assertTrue(e.getMessage().contains("baton.worker.reply-linger"), e.getMessage());
+        }
     }
 }
