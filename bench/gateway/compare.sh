@@ -39,6 +39,18 @@ pipeline_alone() {
     --bootstrap "$bootstrap" --model-name "$model_id" --warmup 32 --warmup-seconds 20 --requests 256 --concurrency 32 --prompt-tokens 5 --max-tokens 64 \
     --vocab "$vocab" 2>/dev/null | tail -1
 }
+# The gateway side warms up first, as the reference's driver does: C=32 runs of a fresh client each (new connections,
+# as each repetition's runs open) for BATON_COMPARE_WARMUP_SECONDS (default 120; 0 skips). A gateway warmed by
+# thousands of requests over the same connections still spent 0.1-0.5 s of C2 compiler CPU in most runs of a new
+# client, on the cores the pipeline needs; after ~120 such connection waves, almost none (docs/benchmarks.md, Gateway).
+warmup_seconds="${BATON_COMPARE_WARMUP_SECONDS:-120}"
+if (( warmup_seconds > 0 )); then
+  echo "== warming the gateway up for $warmup_seconds s (runs of 64 requests at C=32, a new client each)"
+  warm_until=$(( SECONDS + warmup_seconds ))
+  while (( SECONDS < warm_until )); do
+    bin/baton bench-http --url "$url" --concurrency 32 --requests 64 --max-tokens 64 > /dev/null || exit 1
+  done
+fi
 for ((rep = 1; rep <= reps; rep++)); do
   echo "== rep $rep, load average $(cut -d' ' -f1 /proc/loadavg)"
   bin/baton bench --model "$model" --prompt-tokens 5 --gen-tokens 64 --batch 1,32 --threads 2 --json 2>/dev/null | tail -1

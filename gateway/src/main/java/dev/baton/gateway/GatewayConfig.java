@@ -33,6 +33,15 @@ public interface GatewayConfig {
     @WithDefault("all")
     String replyPartitions();
 
+    /**
+     * Over how many of the owned partitions new requests' replies are spread, in turn. 1 (the default) names the
+     * first owned partition for every request: one pipeline step's token events for this instance then share one
+     * record batch, where spread over four partitions they made four or more, each costing the worker's producer,
+     * the broker and this consumer a batch's and a partition's work. More spreads the reply traffic over brokers.
+     */
+    @WithDefault("1")
+    int replySpread();
+
     /** Requests this instance serves at once; more are answered 429. */
     @WithDefault("256")
     int maxInFlight();

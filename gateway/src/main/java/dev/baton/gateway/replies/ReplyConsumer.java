@@ -121,7 +121,7 @@ public class ReplyConsumer {
             try {
                 List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(5));
                 if (infos != null && !infos.isEmpty()) {
-                    return ReplyPartitions.parse(config.replyPartitions(), infos.size());
+                    return ReplyPartitions.parse(config.replyPartitions(), config.replySpread(), infos.size());
                 }
                 LOG.infof("waiting for topic %s", topic);
             } catch (org.apache.kafka.common.errors.TimeoutException e) {

@@ -40,6 +40,7 @@ final class GatewaySystem {
                 "quarkus.grpc.clients.tokenizer.port", String.valueOf(tokenizer.port()),
                 "baton.gateway.model-name", MODEL,
                 "baton.gateway.reply-partitions", "2,3",
+                "baton.gateway.reply-spread", "2",
                 "baton.gateway.pipeline-check-interval", "200ms",
                 "baton.gateway.api-keys", API_KEY,
                 "baton.gateway.max-in-flight", "2",

@@ -112,6 +112,7 @@ public final class PipelineLoad {
             if (warmup > 0 || warmupSeconds > 0) {
                 warmUp(request, warmup, warmupSeconds, concurrency, replies, producer);
             }
+            System.err.println("timed run: " + requests + " requests"); // lets a script measure other processes over it
             Map<String, RequestTimes> times = new HashMap<>();
             List<Long> arrivals = new ArrayList<>();
             long startCpu = processCpuNanos();
