@@ -6,7 +6,6 @@ import dev.baton.gateway.GatewayConfig;
 import dev.baton.gateway.api.GenerationRequest.Kind;
 import dev.baton.gateway.publish.PipelineWatch;
 import dev.baton.gateway.publish.RequestPublisher;
-import dev.baton.gateway.replies.LoopHandOff;
 import dev.baton.gateway.replies.ReplyConsumer;
 import dev.baton.gateway.replies.ReplyPartitions;
 import dev.baton.gateway.status.RequestIds;

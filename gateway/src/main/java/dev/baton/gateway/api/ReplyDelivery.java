@@ -1,7 +1,6 @@
 package dev.baton.gateway.api;
 
 import dev.baton.gateway.publish.RequestPublisher;
-import dev.baton.gateway.replies.LoopHandOff;
 import dev.baton.gateway.status.RequestRecord;
 import dev.baton.gateway.status.RequestStore;
 import dev.baton.proto.ErrorCode;

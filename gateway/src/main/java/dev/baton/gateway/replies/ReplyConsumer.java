@@ -17,7 +17,6 @@ import java.util.List;
 import java.util.Properties;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
@@ -33,8 +32,7 @@ import org.jboss.logging.Logger;
  * for by anyone here; GET /v1/requests/{id} rebuilds those from the log). Every event goes to the
  * {@link RequestStore}, which drops duplicates and hands the rest to the waiting client.
  *
- * <p>One platform thread polls; it never blocks on a client (listeners only post to the client's event loop), and
- * the event loops a poll's events go to are woken once the whole poll is handed over ({@link LoopHandOff}).
+ * <p>One platform thread polls; it never blocks on a client (listeners only post to the client's event loop).
  */
 @ApplicationScoped
 public class ReplyConsumer {
@@ -43,17 +41,15 @@ public class ReplyConsumer {
     private final GatewayConfig config;
     private final KafkaSettings kafka;
     private final RequestStore store;
-    private final LoopHandOff loops;
     private volatile ReplyPartitions partitions;
     private volatile KafkaConsumer<String, TokenEvent> consumer;
     private volatile boolean running;
     private Thread thread;
 
-    ReplyConsumer(GatewayConfig config, KafkaSettings kafka, RequestStore store, LoopHandOff loops) {
+    ReplyConsumer(GatewayConfig config, KafkaSettings kafka, RequestStore store) {
         this.config = config;
         this.kafka = kafka;
         this.store = store;
-        this.loops = loops;
     }
 
     void start(@Observes StartupEvent started) {
@@ -105,17 +101,14 @@ public class ReplyConsumer {
 
     private void poll(KafkaConsumer<String, TokenEvent> c) {
         try {
-            ConsumerRecords<String, TokenEvent> records = c.poll(Duration.ofMillis(500));
-            loops.inOneBatch(() -> {
-                for (ConsumerRecord<String, TokenEvent> record : records) {
-                    if (record.value() != null) {
-                        if (record.value().getIndex() == 0) {
-                            RequestTrace.mark(record.value().getRequestId(), "reply-consumed");
-                        }
-                        store.onEvent(record.value());
+            for (ConsumerRecord<String, TokenEvent> record : c.poll(Duration.ofMillis(500))) {
+                if (record.value() != null) {
+                    if (record.value().getIndex() == 0) {
+                        RequestTrace.mark(record.value().getRequestId(), "reply-consumed");
                     }
+                    store.onEvent(record.value());
                 }
-            });
+            }
         } catch (RecordDeserializationException e) {
             // not a TokenEvent: nobody can be waiting for it; step over it so the partition keeps flowing
             LOG.warnf("skipping an unreadable reply at %s offset %d: %s", e.topicPartition(), e.offset(), e.getMessage());
