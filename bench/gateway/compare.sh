@@ -9,7 +9,8 @@
 #     HTTP or client in the way: the pipeline's own throughput, to compare with the C=32 tokens/s. Both count the
 #     same way: warm-up requests first, not counted (bench-http 32 requests, the pipeline's driver 20 s: see below),
 #     then all tokens of the 256 over the run's wall time.
-#     Each repetition ends with the ratio of the two (gateway / pipeline alone at C=32).
+#     Each repetition ends with the ratio of the two (gateway / pipeline alone at C=32); odd repetitions measure the
+#     gateway first, even ones the pipeline.
 #   BATON_WORKER_OPTS="-Dbaton.worker.max-batch=32" bin/baton up --port 18080 --kafka-port 29092 ...   (first)
 #   bench/gateway/compare.sh [URL] [MODEL.gguf] [REPS] [KAFKA_BOOTSTRAP]
 # The pipeline-alone step needs the worker's test classes (./mvnw -q -pl worker -am verify -DskipTests) and the
@@ -54,6 +55,11 @@ fi
 for ((rep = 1; rep <= reps; rep++)); do
   echo "== rep $rep, load average $(cut -d' ' -f1 /proc/loadavg)"
   bin/baton bench --model "$model" --prompt-tokens 5 --gen-tokens 64 --batch 1,32 --threads 2 --json 2>/dev/null | tail -1
+  if (( rep % 2 == 0 )); then # every other repetition measures the pipeline first, so neither side always comes second
+    echo "-- pipeline alone, C=32"
+    pipeline_out="$(pipeline_alone)"
+    echo "$pipeline_out"
+  fi
   for c in 1 8 32; do
     echo "-- C=$c"
     out="$(bin/baton bench-http --url "$url" --concurrency "$c" --requests $(( c < 8 ? 16 : c < 32 ? 2 * c : 8 * c )) \
@@ -61,10 +67,12 @@ for ((rep = 1; rep <= reps; rep++)); do
     echo "$out"
   done
   gateway_tps="$(sed -n 's/^tokens\/s *//p' <<<"$out")"
-  echo "-- pipeline alone, C=32"
-  out="$(pipeline_alone)"
-  echo "$out"
-  pipeline_tps="$(sed -n 's/.*"endToEndTokensPerSecond":\([0-9.]*\).*/\1/p' <<<"$out")"
+  if (( rep % 2 == 1 )); then
+    echo "-- pipeline alone, C=32"
+    pipeline_out="$(pipeline_alone)"
+    echo "$pipeline_out"
+  fi
+  pipeline_tps="$(sed -n 's/.*"endToEndTokensPerSecond":\([0-9.]*\).*/\1/p' <<<"$pipeline_out")"
   if [[ -n "$gateway_tps" && -n "$pipeline_tps" ]]; then
     awk -v g="$gateway_tps" -v p="$pipeline_tps" 'BEGIN { printf "-- gateway / pipeline alone at C=32: %.2fx\n", g / p }'
   fi
