@@ -66,6 +66,6 @@ public final class ReplyPartitions {
 
     /** The partition the next request's replies should go to. */
     public int pick() {
-        return spread == 1 ? owned[0] : owned[Math.floorMod(next.getAndIncrement(), spread)];
+        return owned[Math.floorMod(next.getAndIncrement(), spread)];
     }
 }
